@@ -1,0 +1,39 @@
+/*
+ * cli.h: the commands of peerfeed(1).  Each takes the state directory and
+ * its own argv (argv[0] is the command name) and returns the exit status:
+ * 0 success, 1 failure, 2 usage error.  Only these and main() print.
+ */
+#ifndef PF_CLI_H
+#define PF_CLI_H
+
+struct cli_cmd {
+	const char	*name;
+	int		(*fn)(const char *dir, int argc, char **argv);
+	const char	*usage;
+	const char	*help;
+};
+
+/* Print usage of cmd to stdout (help) or stderr (error), return 0 or 2. */
+int	cli_usage(const struct cli_cmd *, int error);
+/* The command table entry for name, or NULL. */
+const struct cli_cmd *cli_find(const char *name);
+/* Print "peerfeed: <message>" for the last pf_err() and return 1. */
+int	cli_fail(const char *what);
+/* True if argv holds -h or --help before any "--". */
+int	cli_wants_help(int argc, char **argv);
+
+int	cli_init(const char *, int, char **);
+int	cli_id(const char *, int, char **);
+int	cli_post(const char *, int, char **);
+int	cli_edit(const char *, int, char **);
+int	cli_delete(const char *, int, char **);
+int	cli_list(const char *, int, char **);
+int	cli_show(const char *, int, char **);
+int	cli_reindex(const char *, int, char **);
+int	cli_check(const char *, int, char **);
+int	cli_friend(const char *, int, char **);
+int	cli_group(const char *, int, char **);
+int	cli_block(const char *, int, char **);
+int	cli_unblock(const char *, int, char **);
+
+#endif

@@ -1,0 +1,202 @@
+/* conf.c: peerfeed.conf, checked against one table of keys. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+
+#define CONF_FILE_MAX	65536
+
+enum conf_type { CONF_STR, CONF_NUM };
+
+static const struct conf_key {
+	const char	*key;
+	enum conf_type	 type;
+	size_t		 off;
+	size_t		 size;		/* CONF_STR: buffer size */
+	long		 min, max;	/* CONF_NUM: bounds */
+	const char	*def;
+	const char	*help;
+} keys[] = {
+	{ "name", CONF_STR, offsetof(struct pf_conf, name),
+	    sizeof(((struct pf_conf *)0)->name), 0, 0, "",
+	    "display name of the node's owner" },
+	{ "url", CONF_STR, offsetof(struct pf_conf, url),
+	    sizeof(((struct pf_conf *)0)->url), 0, 0, "",
+	    "public base URL of this node's API, e.g. https://example.org/peerfeed" },
+	{ "base_path", CONF_STR, offsetof(struct pf_conf, base_path),
+	    sizeof(((struct pf_conf *)0)->base_path), 0, 0, "/peerfeed",
+	    "path under which the web server passes requests to peerfeed.fcgi" },
+	{ "page_max", CONF_NUM, offsetof(struct pf_conf, page_max), 0,
+	    1, 1000, "100", "most posts in one feed page" },
+	{ "window", CONF_NUM, offsetof(struct pf_conf, window), 0,
+	    30, 86400, "300", "seconds a private request's timestamp may be off" },
+	{ "body_max", CONF_NUM, offsetof(struct pf_conf, body_max), 0,
+	    1024, 1048576, "65536", "bytes of a private request body, at most" },
+	{ "plain_max", CONF_NUM, offsetof(struct pf_conf, plain_max), 0,
+	    1024, 1048576, "65536", "bytes of a decrypted private request, at most" },
+	{ "media_max", CONF_NUM, offsetof(struct pf_conf, media_max), 0,
+	    1024, 1073741824, "10485760", "bytes of one attachment, at most" },
+};
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+static enum pf_err
+set(struct pf_conf *c, const struct conf_key *k, const char *v,
+    const char *file, int line)
+{
+	char	*end;
+	long	 n;
+
+	if (k->type == CONF_STR) {
+		if (strlen(v) >= k->size)
+			return pf_err(PF_ERR_CONFIG, "%s:%d: %s: longer than %zu "
+			    "characters", file, line, k->key, k->size - 1);
+		memcpy((char *)c + k->off, v, strlen(v) + 1);
+		return PF_OK;
+	}
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || errno != 0 || n < k->min || n > k->max)
+		return pf_err(PF_ERR_CONFIG, "%s:%d: %s: must be an integer from "
+		    "%ld to %ld, not \"%.40s\"", file, line, k->key, k->min,
+		    k->max, v);
+	*(long *)(void *)((char *)c + k->off) = n;
+	return PF_OK;
+}
+
+void
+pf_conf_defaults(struct pf_conf *c)
+{
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < NKEYS; i++)
+		(void)set(c, &keys[i], keys[i].def, "defaults", 0);
+}
+
+/* Trim spaces at both ends of s in place; returns the new start. */
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static enum pf_err
+parse_line(char *s, const char *file, int line, struct pf_conf *c)
+{
+	char	*eq, *k, *v;
+	size_t	 i;
+
+	s = trim(s);
+	if (*s == '\0' || *s == '#')
+		return PF_OK;
+	if ((eq = strchr(s, '=')) == NULL)
+		return pf_err(PF_ERR_CONFIG, "%s:%d: expected \"key = value\"",
+		    file, line);
+	*eq = '\0';
+	k = trim(s);
+	v = trim(eq + 1);
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].key, k) == 0)
+			return set(c, &keys[i], v, file, line);
+	return pf_err(PF_ERR_CONFIG, "%s:%d: unknown key \"%.40s\"", file, line, k);
+}
+
+static enum pf_err
+check(const struct pf_conf *c, const char *file)
+{
+	if (c->base_path[0] != '/' || strstr(c->base_path, "..") != NULL)
+		return pf_err(PF_ERR_CONFIG, "%s: base_path must start with '/'", file);
+	if (c->url[0] != '\0' && strncmp(c->url, "http://", 7) != 0 &&
+	    strncmp(c->url, "https://", 8) != 0)
+		return pf_err(PF_ERR_CONFIG, "%s: url must start with http:// or "
+		    "https://", file);
+	return PF_OK;
+}
+
+enum pf_err
+pf_conf_parse(const char *text, size_t len, const char *file, struct pf_conf *c)
+{
+	char		 line[1024];
+	size_t		 i = 0, n;
+	int		 lineno = 0;
+	enum pf_err	 e;
+
+	pf_conf_defaults(c);
+	while (i < len) {
+		lineno++;
+		for (n = 0; i + n < len && text[i + n] != '\n'; n++)
+			if (text[i + n] == '\0')
+				return pf_err(PF_ERR_CONFIG, "%s:%d: NUL byte",
+				    file, lineno);
+		if (n >= sizeof(line))
+			return pf_err(PF_ERR_CONFIG, "%s:%d: line longer than %zu "
+			    "bytes", file, lineno, sizeof(line) - 1);
+		memcpy(line, text + i, n);
+		line[n] = '\0';
+		i += n + 1;
+		if ((e = parse_line(line, file, lineno, c)) != PF_OK)
+			return e;
+	}
+	return check(c, file);
+}
+
+enum pf_err
+pf_conf_load(const char *dir, struct pf_conf *c)
+{
+	struct pf_buf	 b = { 0 };
+	char		 path[4096], chunk[4096];
+	FILE		*f;
+	size_t		 n;
+	enum pf_err	 e = PF_OK;
+
+	snprintf(path, sizeof(path), "%s/peerfeed.conf", dir);
+	if ((f = fopen(path, "r")) == NULL) {
+		pf_conf_defaults(c);
+		if (errno == ENOENT)
+			return PF_OK;
+		return pf_err(PF_ERR_CONFIG, "%s: %s", path, strerror(errno));
+	}
+	b.limit = CONF_FILE_MAX;
+	while (e == PF_OK && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if ((e = pf_buf_add(&b, chunk, n)) != PF_OK)
+			e = pf_err(PF_ERR_CONFIG, "%s: larger than %d bytes",
+			    path, CONF_FILE_MAX);
+	fclose(f);
+	if (e == PF_OK)
+		e = pf_conf_parse(b.data ? b.data : "", b.len, path, c);
+	pf_buf_free(&b);
+	return e;
+}
+
+enum pf_err
+pf_conf_format(const struct pf_conf *c, struct pf_buf *out)
+{
+	size_t		 i;
+	enum pf_err	 e = PF_OK;
+
+	e = pf_buf_addstr(out, "# peerfeed.conf: see peerfeed.conf(5).\n");
+	for (i = 0; i < NKEYS && e == PF_OK; i++) {
+		const struct conf_key *k = &keys[i];
+		if (k->type == CONF_STR)
+			e = pf_buf_printf(out, "\n# %s\n%s = %s\n", k->help,
+			    k->key, (const char *)c + k->off);
+		else
+			e = pf_buf_printf(out, "\n# %s (%ld..%ld)\n%s = %ld\n",
+			    k->help, k->min, k->max, k->key,
+			    *(const long *)(const void *)((const char *)c + k->off));
+	}
+	return e;
+}

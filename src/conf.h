@@ -1,0 +1,31 @@
+/*
+ * conf.h: peerfeed.conf, "key = value" lines checked against one table of
+ * keys (type, bounds, default).  Unknown keys and bad values are errors
+ * naming the file, line and rule.
+ */
+#ifndef PF_CONF_H
+#define PF_CONF_H
+
+#include "pf.h"
+
+struct pf_conf {
+	char	name[128];		/* display name of the owner */
+	char	url[512];		/* public base URL, e.g. https://host/peerfeed */
+	char	base_path[128];		/* path prefix of the API, default /peerfeed */
+	long	page_max;		/* posts per page, at most */
+	long	window;			/* seconds a request timestamp may be off */
+	long	body_max;		/* bytes of a private request body */
+	long	plain_max;		/* bytes of a decrypted request */
+	long	media_max;		/* bytes of one attachment */
+};
+
+/* Defaults for every key. */
+void		 pf_conf_defaults(struct pf_conf *);
+/* Parse the text of a peerfeed.conf (file names the source in messages). */
+enum pf_err	 pf_conf_parse(const char *text, size_t len, const char *file, struct pf_conf *);
+/* Load DIR/peerfeed.conf into c (defaults where absent; the file may be missing). */
+enum pf_err	 pf_conf_load(const char *dir, struct pf_conf *c);
+/* The text of a peerfeed.conf holding c, with a comment for every key. */
+enum pf_err	 pf_conf_format(const struct pf_conf *, struct pf_buf *out);
+
+#endif

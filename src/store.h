@@ -1,0 +1,68 @@
+/*
+ * store.h: the state directory on disk (DESIGN.md section 2).  Plain files
+ * are the truth.  Every write is atomic: temp file in DIR/tmp, fsync,
+ * rename, fsync of the directory; a failed fsync is an error, never retried.
+ * Relative names (rel) are checked: no "..", no absolute paths, no NUL.
+ */
+#ifndef PF_STORE_H
+#define PF_STORE_H
+
+#include <sys/types.h>
+
+#include "pf.h"
+
+struct pf_store;
+
+/*
+ * The state directory to use: opt (from -d) if not NULL, else $PEERFEED_HOME,
+ * else the built-in default (LOCALSTATEDIR/lib/peerfeed).  Borrowed/static.
+ */
+const char	*pf_store_dir(const char *opt);
+
+/*
+ * Open the state directory dir.  create: make it and its layout (posts/,
+ * media/, friends/, public/, gnupg/ 0700, tmp/) if missing.  *out is owned
+ * by the caller.  PF_ERR_NOTFOUND if dir does not exist and !create.
+ */
+enum pf_err	 pf_store_open(const char *dir, int create, struct pf_store **out);
+void		 pf_store_close(struct pf_store *);
+/* The directory path (absolute).  Borrowed. */
+const char	*pf_store_path(const struct pf_store *);
+/* DIR/rel as a new string the caller frees; NULL on allocation failure. */
+char		*pf_store_join(const struct pf_store *, const char *rel);
+
+/*
+ * Take the store's writer lock (flock on DIR/lock): one writer at a time,
+ * readers never take it.  wait: block until free; else PF_ERR_LOCKED.
+ */
+enum pf_err	 pf_store_lock(struct pf_store *, int wait);
+void		 pf_store_unlock(struct pf_store *);
+
+/* Atomically create or replace DIR/rel with the bytes given (mode 0644). */
+enum pf_err	 pf_store_write(struct pf_store *, const char *rel, const void *, size_t);
+/* Read DIR/rel into out (replacing its contents); PF_ERR_LIMIT past max bytes. */
+enum pf_err	 pf_store_read(struct pf_store *, const char *rel, size_t max, struct pf_buf *out);
+/* Remove DIR/rel and fsync its directory.  PF_OK if it did not exist. */
+enum pf_err	 pf_store_unlink(struct pf_store *, const char *rel);
+/* True if DIR/rel exists. */
+int		 pf_store_exists(struct pf_store *, const char *rel);
+/* Create DIR/rel (and parents) as directories with mode. */
+enum pf_err	 pf_store_mkdir(struct pf_store *, const char *rel, mode_t mode);
+
+/*
+ * Names in DIR/reldir ending in suffix (and not starting with '.'), sorted.
+ * *names is an array of n strings; free with pf_store_names_free().
+ */
+enum pf_err	 pf_store_list(struct pf_store *, const char *reldir, const char *suffix,
+		    char ***names, size_t *n);
+void		 pf_store_names_free(char **, size_t n);
+
+/*
+ * Copy the file at src (outside the store) into DIR/reldir/<sha256>,
+ * at most max bytes; sha gets the hex digest and *size the length.
+ * A file already present under that name is kept as it is.
+ */
+enum pf_err	 pf_store_add_media(struct pf_store *, const char *reldir, const char *src,
+		    size_t max, char sha[PF_SHA256_HEX], size_t *size);
+
+#endif

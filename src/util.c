@@ -1,0 +1,176 @@
+/* util.c: clock, RFC 3339 times, fingerprints, post ids, SHA-256. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <gcrypt.h>
+
+#include "pf.h"
+
+int64_t
+pf_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+pf_time_fmt(int64_t ms, char out[32])
+{
+	time_t	  t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (ms < 0 || gmtime_r(&t, &tm) == NULL) {
+		snprintf(out, 32, "1970-01-01T00:00:00.000Z");
+		return;
+	}
+	/* Years past 9999 do not fit RFC 3339: clamp, as nothing valid gets there. */
+	if (tm.tm_year > 9999 - 1900)
+		tm.tm_year = 9999 - 1900;
+	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+	    (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100, tm.tm_mday % 100,
+	    tm.tm_hour % 100, tm.tm_min % 100, tm.tm_sec % 100,
+	    (int)(ms % 1000));
+}
+
+/* Read exactly n digits at *p, advancing it. */
+static int
+digits(const char **p, int n, int *out)
+{
+	int v = 0;
+
+	for (; n > 0; n--, (*p)++) {
+		if (!isdigit((unsigned char)**p))
+			return -1;
+		v = v * 10 + (**p - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+enum pf_err
+pf_time_parse(const char *s, int64_t *ms)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	const char *p = s;
+	int	 y, mo, d, h, mi, sec, frac = 0, fd = 0, oh, om, off = 0;
+	struct tm tm;
+	time_t	 t;
+
+	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
+	    *p++ != '-' || digits(&p, 2, &d) || (*p != 'T' && *p != 't') ||
+	    (p++, digits(&p, 2, &h)) || *p++ != ':' || digits(&p, 2, &mi) ||
+	    *p++ != ':' || digits(&p, 2, &sec))
+		goto bad;
+	if (*p == '.') {
+		for (p++; isdigit((unsigned char)*p); p++, fd++)
+			if (fd < 3)
+				frac = frac * 10 + (*p - '0');
+		if (fd == 0)
+			goto bad;
+		for (; fd < 3; fd++)
+			frac *= 10;
+	}
+	if (*p == 'Z' || *p == 'z')
+		p++;
+	else if (*p == '+' || *p == '-') {
+		int sign = *p++ == '-' ? -1 : 1;
+		if (digits(&p, 2, &oh) || *p++ != ':' || digits(&p, 2, &om) ||
+		    oh > 23 || om > 59)
+			goto bad;
+		off = sign * (oh * 60 + om) * 60;
+	} else
+		goto bad;
+	if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    h > 23 || mi > 59 || sec > 60 || y < 1970)
+		goto bad;
+	if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+		goto bad;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec == 60 ? 59 : sec;
+	if ((t = timegm(&tm)) == (time_t)-1)
+		goto bad;
+	*ms = ((int64_t)t - off) * 1000 + frac;
+	return PF_OK;
+bad:
+	return pf_err(PF_ERR_INVALID, "not an RFC 3339 date-time: \"%.40s\"", s);
+}
+
+int
+pf_fpr_valid(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!isdigit((unsigned char)s[i]) && (s[i] < 'A' || s[i] > 'F'))
+			return 0;
+	return i == 40 || i == 64;
+}
+
+enum pf_err
+pf_fpr_normalize(const char *s, char out[PF_FPR_MAX])
+{
+	char	tmp[PF_FPR_MAX];
+	size_t	i, n = strlen(s);
+
+	if (n != 40 && n != 64)
+		goto bad;
+	for (i = 0; i < n; i++)
+		tmp[i] = (char)toupper((unsigned char)s[i]);
+	tmp[n] = '\0';
+	if (!pf_fpr_valid(tmp))
+		goto bad;
+	memcpy(out, tmp, n + 1);
+	return PF_OK;
+bad:
+	return pf_err(PF_ERR_INVALID,
+	    "not a full fingerprint (40 or 64 hex digits): \"%.70s\"", s);
+}
+
+int
+pf_id_valid(const char *s)
+{
+	int i;
+
+	for (i = 0; i < 13; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	if (s[13] != '-')
+		return 0;
+	for (i = 14; i < 18; i++)
+		if (!isdigit((unsigned char)s[i]) && (s[i] < 'a' || s[i] > 'f'))
+			return 0;
+	return s[18] == '\0';
+}
+
+void
+pf_sha256_hex(const void *p, size_t n, char out[PF_SHA256_HEX])
+{
+	static const char hex[] = "0123456789abcdef";
+	static int	 ready;
+	unsigned char	 md[32];
+	int		 i;
+
+	if (!ready) {
+		gcry_check_version(NULL);
+		gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
+		ready = 1;
+	}
+	gcry_md_hash_buffer(GCRY_MD_SHA256, md, p, n);
+	for (i = 0; i < 32; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[64] = '\0';
+}

@@ -1,0 +1,153 @@
+# lib.sh: shared set-up for the shell integration tests (cgit, jq style).
+# Each test sources this file, gets a private temp dir $T with short paths,
+# and everything it starts is stopped by PID on exit.
+#
+# Exit codes follow Automake: 0 pass, 1 fail, 77 skip, 99 hard error.
+# A missing tool skips, unless PEERFEED_TEST_REQUIRE is set (CI sets it).
+
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${PEERFEED:=$top_builddir/src/peerfeed}"
+export top_srcdir top_builddir PEERFEED
+
+T=$(mktemp -d /tmp/pf.XXXXXX) || exit 99
+PIDS=""
+GNUPGHOMES=""
+FAILS=0
+TESTNO=0
+
+cleanup() {
+	for p in $PIDS; do
+		kill "$p" 2>/dev/null
+	done
+	for p in $PIDS; do
+		wait "$p" 2>/dev/null
+	done
+	for h in $GNUPGHOMES; do
+		gpgconf --homedir "$h" --kill all >/dev/null 2>&1
+	done
+	if [ "${PF_KEEP:-}" = "" ]; then
+		rm -rf "$T"
+	else
+		echo "# kept $T"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 99' INT TERM
+
+# skip WHY: skip the whole test, or fail it when PEERFEED_TEST_REQUIRE is set.
+skip() {
+	if [ -n "${PEERFEED_TEST_REQUIRE:-}" ]; then
+		echo "FAIL: required component missing: $*"
+		exit 99
+	fi
+	echo "SKIP: $*"
+	exit 77
+}
+
+need() {
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || \
+		    [ -x "/usr/sbin/$c" ] || skip "$c not installed"
+	done
+}
+
+# Remember a GNUPGHOME whose agent must be killed at exit.
+track_gnupghome() {
+	GNUPGHOMES="$GNUPGHOMES $1"
+}
+
+# Remember a PID to stop at exit.
+track_pid() {
+	PIDS="$PIDS $1"
+}
+
+# ok DESCRIPTION CMD...: run CMD, report, count a failure.
+ok() {
+	desc=$1; shift
+	TESTNO=$((TESTNO + 1))
+	if "$@" >"$T/ok.out" 2>&1; then
+		echo "ok $TESTNO - $desc"
+	else
+		echo "not ok $TESTNO - $desc"
+		sed 's/^/#   /' "$T/ok.out" | head -30
+		FAILS=$((FAILS + 1))
+	fi
+}
+
+# fails DESCRIPTION CMD...: CMD must exit non-zero.
+fails() {
+	desc=$1; shift
+	TESTNO=$((TESTNO + 1))
+	if "$@" >"$T/ok.out" 2>&1; then
+		echo "not ok $TESTNO - $desc (unexpected success)"
+		sed 's/^/#   /' "$T/ok.out" | head -30
+		FAILS=$((FAILS + 1))
+	else
+		echo "ok $TESTNO - $desc"
+	fi
+}
+
+# check DESCRIPTION: report the exit status of the last command.
+check() {
+	rc=$?
+	TESTNO=$((TESTNO + 1))
+	if [ $rc -eq 0 ]; then
+		echo "ok $TESTNO - $1"
+	else
+		echo "not ok $TESTNO - $1"
+		FAILS=$((FAILS + 1))
+	fi
+}
+
+# done_testing: exit with the test's result.
+done_testing() {
+	echo "# $TESTNO checks, $FAILS failed"
+	[ $FAILS -eq 0 ] || exit 1
+	exit 0
+}
+
+# pf NODE ARGS...: run the CLI on node directory $T/NODE.
+pf() {
+	node=$1; shift
+	"$PEERFEED" -d "$T/$node" "$@"
+}
+
+# make_node NODE NAME: a fresh node with its own identity.
+make_node() {
+	pf "$1" init --name "$2" --email "$1@example.org" \
+	    --url "http://127.0.0.1/peerfeed" >/dev/null || return 1
+	track_gnupghome "$T/$1/gnupg"
+}
+
+# fpr_of NODE: the node's fingerprint.
+fpr_of() {
+	pf "$1" id --fpr
+}
+
+# pgp NODE ARGS...: plain gpg on a node's keyring.
+pgp() {
+	node=$1; shift
+	gpg --homedir "$T/$node/gnupg" --batch --no-tty "$@"
+}
+
+# free_port: an unused TCP port on 127.0.0.1.
+# Nothing must answer on it; the caller retries if a server then fails to bind.
+free_port() {
+	while :; do
+		port=$(( (RANDOM * 32768 + RANDOM) % 30000 + 20000 ))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+			echo "$port"
+			return 0
+		fi
+	done
+}
+
+# schema_validate FILE...: validate post files with ajv (JSON Schema 2020-12).
+schema_validate() {
+	NODE_PATH="${PEERFEED_NODE_MODULES:-$top_srcdir/tests/schema/node_modules}" \
+	    node "$top_srcdir/tests/schema/validate.cjs" "$top_srcdir/doc/schema" "$@"
+}
+
+need gpg gpgconf

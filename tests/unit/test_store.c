@@ -1,0 +1,184 @@
+/* test_store.c: the state directory: layout, atomic writes, names, lock. */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "store.h"
+
+static char dir[64];
+
+static int
+setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/pfs.XXXXXX");
+	return mkdtemp(dir) == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void
+test_layout(void **state)
+{
+	static const char *sub[] = { "posts", "media", "friends", "public",
+	    "gnupg", "tmp" };
+	struct pf_store	*st;
+	struct stat	 sb;
+	char		 path[128];
+	size_t		 i;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/missing", dir);
+	assert_int_equal(pf_store_open(path, 0, &st), PF_ERR_NOTFOUND);
+	snprintf(path, sizeof(path), "%s/node", dir);
+	assert_int_equal(pf_store_open(path, 1, &st), PF_OK);
+	for (i = 0; i < sizeof(sub) / sizeof(sub[0]); i++) {
+		snprintf(path, sizeof(path), "%s/node/%s", dir, sub[i]);
+		assert_int_equal(stat(path, &sb), 0);
+		assert_true(S_ISDIR(sb.st_mode));
+	}
+	snprintf(path, sizeof(path), "%s/node/gnupg", dir);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0700);
+	pf_store_close(st);
+}
+
+static void
+test_write_read(void **state)
+{
+	struct pf_store	*st;
+	struct pf_buf	 b = { 0 };
+	char		**names;
+	size_t		 n;
+
+	(void)state;
+	assert_int_equal(pf_store_open(dir, 1, &st), PF_OK);
+	assert_int_equal(pf_store_write(st, "posts/b.json", "two", 3), PF_OK);
+	assert_int_equal(pf_store_write(st, "posts/a.json", "one", 3), PF_OK);
+	assert_int_equal(pf_store_write(st, "posts/a.json", "uno!", 4), PF_OK);
+	assert_int_equal(pf_store_read(st, "posts/a.json", 100, &b), PF_OK);
+	assert_int_equal(b.len, 4);
+	assert_memory_equal(b.data, "uno!", 4);
+	assert_int_equal(pf_store_read(st, "posts/a.json", 3, &b), PF_ERR_LIMIT);
+	assert_int_equal(pf_store_read(st, "posts/none", 3, &b), PF_ERR_NOTFOUND);
+	/* No temp file is left behind, and the listing is sorted. */
+	assert_int_equal(pf_store_list(st, "posts", "", &names, &n), PF_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(names[0], "a.json");
+	assert_string_equal(names[1], "b.json");
+	pf_store_names_free(names, n);
+	assert_int_equal(pf_store_unlink(st, "posts/a.json"), PF_OK);
+	assert_false(pf_store_exists(st, "posts/a.json"));
+	assert_int_equal(pf_store_unlink(st, "posts/a.json"), PF_OK);
+	pf_buf_free(&b);
+	pf_store_close(st);
+}
+
+static void
+test_bad_names(void **state)
+{
+	static const char *bad[] = { "../x", "posts/../../x", "/etc/passwd",
+	    "posts//x", "posts/./x", "", "posts/.." };
+	struct pf_store	*st;
+	struct pf_buf	 b = { 0 };
+	size_t		 i;
+
+	(void)state;
+	assert_int_equal(pf_store_open(dir, 1, &st), PF_OK);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(pf_store_write(st, bad[i], "x", 1), PF_ERR_INVALID);
+		assert_int_equal(pf_store_read(st, bad[i], 10, &b), PF_ERR_INVALID);
+	}
+	pf_store_close(st);
+}
+
+static void
+test_lock(void **state)
+{
+	struct pf_store	*st;
+	pid_t		 pid;
+	int		 status;
+
+	(void)state;
+	assert_int_equal(pf_store_open(dir, 1, &st), PF_OK);
+	assert_int_equal(pf_store_lock(st, 0), PF_OK);
+	pid = fork();
+	if (pid == 0) {
+		struct pf_store *other;
+		if (pf_store_open(dir, 0, &other) != PF_OK)
+			_exit(2);
+		_exit(pf_store_lock(other, 0) == PF_ERR_LOCKED ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(WEXITSTATUS(status), 0);
+	pf_store_unlock(st);
+	pid = fork();
+	if (pid == 0) {
+		struct pf_store *other;
+		if (pf_store_open(dir, 0, &other) != PF_OK)
+			_exit(2);
+		_exit(pf_store_lock(other, 0) == PF_OK ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(WEXITSTATUS(status), 0);
+	pf_store_close(st);
+}
+
+static void
+test_media(void **state)
+{
+	struct pf_store	*st;
+	char		 src[128], sha[PF_SHA256_HEX];
+	size_t		 size;
+	FILE		*f;
+
+	(void)state;
+	assert_int_equal(pf_store_open(dir, 1, &st), PF_OK);
+	snprintf(src, sizeof(src), "%s/pic.png", dir);
+	assert_non_null(f = fopen(src, "w"));
+	fputs("abc", f);
+	fclose(f);
+	assert_int_equal(pf_store_add_media(st, "media", src, 100, sha, &size), PF_OK);
+	assert_string_equal(sha,
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_int_equal(size, 3);
+	assert_true(pf_store_exists(st, "media/"
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+	assert_int_equal(pf_store_add_media(st, "media", src, 2, sha, &size),
+	    PF_ERR_LIMIT);
+	pf_store_close(st);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_layout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_media, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

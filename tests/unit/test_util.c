@@ -1,0 +1,149 @@
+/* test_util.c: errors, buffers, times, fingerprints, ids, SHA-256, config. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "conf.h"
+#include "pf.h"
+
+static void
+test_buf(void **state)
+{
+	struct pf_buf b = { 0 };
+
+	(void)state;
+	assert_int_equal(pf_buf_addstr(&b, "a"), PF_OK);
+	assert_int_equal(pf_buf_printf(&b, "%d-%s", 42, "x"), PF_OK);
+	assert_string_equal(b.data, "a42-x");
+	pf_buf_reset(&b);
+	assert_int_equal(pf_buf_json_str(&b, "q\"\\\n\x01"), PF_OK);
+	assert_string_equal(b.data, "\"q\\\"\\\\\\n\\u0001\"");
+	pf_buf_free(&b);
+	b.limit = 4;
+	assert_int_equal(pf_buf_addstr(&b, "1234"), PF_OK);
+	assert_int_equal(pf_buf_addstr(&b, "5"), PF_ERR_LIMIT);
+	assert_int_equal(b.len, 4);
+	pf_buf_free(&b);
+}
+
+static void
+test_time(void **state)
+{
+	static const char *bad[] = { "", "2026-13-01T00:00:00Z",
+	    "2026-02-30T00:00:00Z", "2026-11-24 04:22:33Z", "2026-11-24T04:22:33",
+	    "2026-11-24T25:00:00Z", "2025-02-29T00:00:00Z", "1969-12-31T23:59:59Z",
+	    "2026-11-24T04:22:33.Z", "2026-11-24T04:22:33Zjunk" };
+	int64_t	 ms;
+	char	 out[32];
+	size_t	 i;
+
+	(void)state;
+	assert_int_equal(pf_time_parse("2026-11-24T04:22:33.123Z", &ms), PF_OK);
+	assert_int_equal(ms, 1795494153123LL);
+	pf_time_fmt(ms, out);
+	assert_string_equal(out, "2026-11-24T04:22:33.123Z");
+	assert_int_equal(pf_time_parse("2026-11-24T05:22:33+01:00", &ms), PF_OK);
+	assert_int_equal(ms, 1795494153000LL);
+	assert_int_equal(pf_time_parse("2024-02-29T00:00:00Z", &ms), PF_OK);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(pf_time_parse(bad[i], &ms), PF_ERR_INVALID);
+}
+
+static void
+test_ids(void **state)
+{
+	char fpr[PF_FPR_MAX];
+
+	(void)state;
+	assert_true(pf_id_valid("1764000000123-0000"));
+	assert_true(pf_id_valid("1764000000123-00af"));
+	assert_false(pf_id_valid("1764000000123-00AF"));
+	assert_false(pf_id_valid("176400000012-0000"));
+	assert_false(pf_id_valid("1764000000123-00000"));
+	assert_false(pf_id_valid("../../etc/passwd"));
+	assert_true(pf_fpr_valid("0123456789ABCDEF0123456789ABCDEF01234567"));
+	assert_false(pf_fpr_valid("0123456789abcdef0123456789abcdef01234567"));
+	assert_false(pf_fpr_valid("0123456789ABCDEF"));
+	assert_int_equal(pf_fpr_normalize("0123456789abcdef0123456789abcdef01234567",
+	    fpr), PF_OK);
+	assert_string_equal(fpr, "0123456789ABCDEF0123456789ABCDEF01234567");
+	assert_int_equal(pf_fpr_normalize("xyz", fpr), PF_ERR_INVALID);
+}
+
+static void
+test_sha256(void **state)
+{
+	char hex[PF_SHA256_HEX];
+
+	(void)state;
+	pf_sha256_hex("abc", 3, hex);
+	assert_string_equal(hex,
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	pf_sha256_hex("", 0, hex);
+	assert_string_equal(hex,
+	    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+static void
+test_err(void **state)
+{
+	(void)state;
+	assert_int_equal(pf_err_http(PF_ERR_FORBIDDEN), 403);
+	assert_int_equal(pf_err_http(PF_ERR_NOTFOUND), 404);
+	assert_string_equal(pf_err_str(PF_ERR_REPLAY), "replayed request");
+	assert_int_equal(pf_err(PF_ERR_INVALID, "rule %d", 7), PF_ERR_INVALID);
+	assert_string_equal(pf_errmsg(), "rule 7");
+}
+
+static void
+test_conf(void **state)
+{
+	static const char good[] = "# comment\nname = Alice Example\n"
+	    "url = https://alice.example/peerfeed\n  page_max=50  \n\n";
+	static const char *bad[] = { "nokey\n", "colour = blue\n",
+	    "page_max = 0\n", "page_max = 10x\n", "window = 99999999\n",
+	    "url = ftp://x\n", "base_path = peerfeed\n" };
+	struct pf_conf	 c;
+	struct pf_buf	 b = { 0 };
+	size_t		 i;
+
+	(void)state;
+	assert_int_equal(pf_conf_parse(good, sizeof(good) - 1, "t", &c), PF_OK);
+	assert_string_equal(c.name, "Alice Example");
+	assert_string_equal(c.url, "https://alice.example/peerfeed");
+	assert_string_equal(c.base_path, "/peerfeed");
+	assert_int_equal(c.page_max, 50);
+	assert_int_equal(c.window, 300);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(pf_conf_parse(bad[i], strlen(bad[i]), "t", &c),
+		    PF_ERR_CONFIG);
+	/* What pf_conf_format writes reads back the same. */
+	assert_int_equal(pf_conf_parse(good, sizeof(good) - 1, "t", &c), PF_OK);
+	assert_int_equal(pf_conf_format(&c, &b), PF_OK);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(pf_conf_parse(b.data, b.len, "t", &c), PF_OK);
+	assert_string_equal(c.name, "Alice Example");
+	assert_int_equal(c.page_max, 50);
+	pf_buf_free(&b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_time),
+		cmocka_unit_test(test_ids),
+		cmocka_unit_test(test_sha256),
+		cmocka_unit_test(test_err),
+		cmocka_unit_test(test_conf),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
