@@ -173,7 +173,8 @@ post_opts(int argc, char **argv, const char *self, struct post_args *a, int *res
 			return -1;
 		}
 	}
-	a->d.to = a->to;
+	/* No --to: a new post gets the default, an edit keeps its audience. */
+	a->d.to = a->d.nto > 0 ? a->to : NULL;
 	*rest = optind;
 	return 0;
 }
@@ -203,6 +204,7 @@ cli_post(const char *dir, int argc, char **argv)
 		goto out;
 	if (a.d.nto == 0) {
 		a.to[0] = "public";
+		a.d.to = a.to;
 		a.d.nto = 1;
 	}
 	if (pf_node_post(n, &a.d, a.image, id) != PF_OK) {

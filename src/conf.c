@@ -164,10 +164,12 @@ pf_conf_load(const char *dir, struct pf_conf *c)
 
 	snprintf(path, sizeof(path), "%s/peerfeed.conf", dir);
 	if ((f = fopen(path, "r")) == NULL) {
+		int saved = errno;
+
 		pf_conf_defaults(c);
-		if (errno == ENOENT)
+		if (saved == ENOENT)
 			return PF_OK;
-		return pf_err(PF_ERR_CONFIG, "%s: %s", path, strerror(errno));
+		return pf_err(PF_ERR_CONFIG, "%s: %s", path, strerror(saved));
 	}
 	b.limit = CONF_FILE_MAX;
 	while (e == PF_OK && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)

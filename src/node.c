@@ -479,7 +479,11 @@ batch_add(struct pf_node *n, struct batch *b, const char *reldir, const char *na
 	}
 	snprintf(rel, sizeof(rel), "%s/%s.sig", reldir, name);
 	if ((e = pf_store_read(n->st, rel, SIG_MAX, sig)) != PF_OK) {
-		report(fn, arg, rel, "no signature: %s", pf_errmsg());
+		if (e == PF_ERR_NOTFOUND)
+			report(fn, arg, rel, "no signature: indexed, but friends "
+			    "will refuse it until it is signed");
+		else
+			report(fn, arg, rel, "%s", pf_errmsg());
 		pf_buf_reset(sig);
 	}
 	b->items[b->n] = (struct pf_index_item){ p, json->data, json->len,

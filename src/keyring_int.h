@@ -1,0 +1,47 @@
+/*
+ * keyring_int.h: the keyring's private structure, shared by keyring.c and
+ * envelope.c only (the two users of gpgme).  Nothing else includes it.
+ */
+#ifndef PF_KEYRING_INT_H
+#define PF_KEYRING_INT_H
+
+#include <limits.h>
+
+#include <gpgme.h>
+
+#include "keyring.h"
+
+/*
+ * One gpgme context per keyring: a keyring is used by one thread at a
+ * time.  keys caches every public key (the owner's included), listed once
+ * at open and after every change; self points into keys (or is NULL
+ * before `peerfeed init`).
+ */
+struct pf_keyring {
+	char		 home[PATH_MAX];
+	gpgme_ctx_t	 ctx;
+	gpgme_key_t	*keys;
+	size_t		 nkeys;
+	gpgme_key_t	 self;
+};
+
+/*
+ * Record a gpgme failure: "what: gpgme's reason" under code, and return
+ * code.  Uses gpgme_strerror_r (thread-safe).
+ */
+enum pf_err	 pf_keyring_gpgerr(enum pf_err code, gpgme_error_t err,
+		    const char *what);
+/* The cached key whose primary fingerprint is fpr, or NULL.  Borrowed. */
+gpgme_key_t	 pf_keyring_find(const struct pf_keyring *, const char *fpr);
+/*
+ * The cached key holding a (sub)key with fingerprint subfpr, or NULL; *sub
+ * gets that subkey.  Borrowed: valid until the next cache reload.
+ */
+gpgme_key_t	 pf_keyring_find_sub(const struct pf_keyring *, const char *subfpr,
+		    gpgme_subkey_t *sub);
+/* Append a gpgme memory data object's bytes to out; d is always released. */
+enum pf_err	 pf_keyring_data_take(gpgme_data_t d, struct pf_buf *out);
+/* True if the primary key is revoked, expired, disabled or invalid. */
+int		 pf_keyring_unusable(gpgme_key_t);
+
+#endif

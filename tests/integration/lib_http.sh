@@ -1,0 +1,126 @@
+# lib_http.sh: the responder behind real web servers, for the integration
+# tests (source after lib.sh).  Everything runs in $T on 127.0.0.1 and is
+# stopped by PID at exit.  The web servers load the very snippets shipped
+# in conf/, with the placeholders substituted.
+
+: "${PEERFEED_FCGI:=$top_builddir/src/peerfeed.fcgi}"
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+LIGHTTPD=$(command -v lighttpd || echo /usr/sbin/lighttpd)
+
+# wait_for COND...: retry COND for up to 10 s.
+wait_for() {
+	i=0
+	while ! "$@" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && return 1
+		sleep 0.1
+	done
+}
+
+# start_responder NODE [WORKERS]: peerfeed.fcgi for $T/NODE on the unix
+# socket $T/NODE.sock (spawn-fcgi puts it on fd 0, as systemd does), its
+# stderr log in $T/NODE.log.  Sets RESPONDER_PID (spawn-fcgi -n: the
+# responder itself; with WORKERS > 1, spawn-fcgi forks and the workers
+# are found by their parent-less command line in $T/NODE.pids).
+start_responder() {
+	node=$1; workers=${2:-1}
+	sock="$T/$node.sock"
+	rm -f "$sock"
+	if [ "$workers" -eq 1 ]; then
+		spawn-fcgi -n -s "$sock" -M 0666 -- "$PEERFEED_FCGI" \
+		    -d "$T/$node" 2>>"$T/$node.log" &
+		RESPONDER_PID=$!
+		track_pid $RESPONDER_PID
+	else
+		spawn-fcgi -s "$sock" -M 0666 -F "$workers" -P "$T/$node.spawn" \
+		    -- "$PEERFEED_FCGI" -d "$T/$node" >>"$T/$node.log" 2>&1 || return 1
+		# spawn-fcgi -F prints and forks; collect the workers' PIDs.
+		wait_for pgrep -f "^$PEERFEED_FCGI -d $T/$node\$" || return 1
+		pgrep -f "^$PEERFEED_FCGI -d $T/$node\$" >"$T/$node.pids"
+		for p in $(cat "$T/$node.pids"); do track_pid "$p"; done
+	fi
+	wait_for test -S "$sock"
+}
+
+# subst FILE OUT NODE: a shipped snippet with the placeholders filled in.
+subst() {
+	sed -e "s|@PEERFEED_SOCKET@|$T/$3.sock|g" \
+	    -e "s|@PEERFEED_PUBLIC@|$T/$3/public|g" "$1" >"$2"
+}
+
+# start_nginx NODE PORT: nginx on 127.0.0.1:PORT in front of NODE's
+# responder, with conf/nginx/peerfeed.conf included.  Sets NGINX_PID.
+start_nginx() {
+	node=$1; port=$2; d="$T/nginx-$node"
+	mkdir -p "$d/logs" "$d/tmp" "$d/root"
+	subst "$top_srcdir/conf/nginx/peerfeed.conf" "$d/peerfeed.conf" "$node"
+	# The snippet includes fastcgi_params relative to the config, as in
+	# /etc/nginx: use the system's copy.
+	cp /etc/nginx/fastcgi_params "$d/" || return 1
+	user=""
+	[ "$(id -u)" = 0 ] && user="user root;"
+	cat >"$d/nginx.conf" <<EOC
+$user
+worker_processes 1;
+daemon off;
+pid $d/nginx.pid;
+error_log $d/logs/error.log warn;
+events { worker_connections 256; }
+http {
+	access_log $d/logs/access.log;
+	client_body_temp_path $d/tmp/body;
+	fastcgi_temp_path $d/tmp/fastcgi;
+	proxy_temp_path $d/tmp/proxy;
+	uwsgi_temp_path $d/tmp/uwsgi;
+	scgi_temp_path $d/tmp/scgi;
+	server {
+		listen 127.0.0.1:$port;
+		root $d/root;
+		include $d/peerfeed.conf;
+	}
+}
+EOC
+	"$NGINX" -t -q -p "$d" -c "$d/nginx.conf" -e "$d/logs/error.log" || return 1
+	"$NGINX" -p "$d" -c "$d/nginx.conf" -e "$d/logs/error.log" &
+	NGINX_PID=$!
+	track_pid $NGINX_PID
+	wait_for curl -s -o /dev/null "http://127.0.0.1:$port/"
+}
+
+# start_lighttpd NODE PORT: lighttpd likewise, with conf/lighttpd/peerfeed.conf.
+start_lighttpd() {
+	node=$1; port=$2; d="$T/lighttpd-$node"
+	mkdir -p "$d/root"
+	subst "$top_srcdir/conf/lighttpd/peerfeed.conf" "$d/peerfeed.conf" "$node"
+	cat >"$d/lighttpd.conf" <<EOC
+server.document-root = "$d/root"
+server.bind = "127.0.0.1"
+server.port = $port
+server.errorlog = "$d/error.log"
+server.pid-file = "$d/lighttpd.pid"
+include "$d/peerfeed.conf"
+EOC
+	"$LIGHTTPD" -tt -f "$d/lighttpd.conf" >/dev/null || return 1
+	"$LIGHTTPD" -D -f "$d/lighttpd.conf" &
+	LIGHTTPD_PID=$!
+	track_pid $LIGHTTPD_PID
+	wait_for curl -s -o /dev/null "http://127.0.0.1:$port/"
+}
+
+# http_get URL OUT: GET into OUT, print the status code.
+http_get() {
+	curl -s -o "$2" -w '%{http_code}' "$1"
+}
+
+# http_status METHOD URL [CURL ARGS...]: the status code only.
+http_status() {
+	m=$1; u=$2; shift 2
+	curl -s -o "$T/body.out" -w '%{http_code}' -X "$m" "$@" "$u"
+}
+
+# is_json_error FILE: FILE is {"error":..,"detail":..}.
+is_json_error() {
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert set(d)=={"error","detail"}' "$1"
+}
+
+need spawn-fcgi curl python3

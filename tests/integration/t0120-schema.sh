@@ -1,0 +1,32 @@
+#!/bin/bash
+# t0120-schema.sh: doc/schema (JSON Schema 2020-12, checked by ajv) and the
+# fixtures agree: every valid post is accepted, and every invalid one is
+# refused, except the "parse-" files (duplicate keys, NUL, bad UTF-8, depth:
+# JSON Schema never sees them) and the "relation-" files (rules across
+# members, such as updated >= published, which only the C validator checks).
+. "$(dirname "$0")/lib.sh"
+
+need node
+nm=${PEERFEED_NODE_MODULES:-$top_srcdir/tests/schema/node_modules}
+[ -d "$nm/ajv" ] && [ -d "$nm/ajv-formats" ] || \
+    skip "ajv not installed (run npm install in tests/schema)"
+fx=$top_srcdir/tests/fixtures/posts
+
+# rejects FILE: ajv ran and found FILE invalid (exit 1, not a schema error).
+rejects() {
+	schema_validate "$1"
+	[ $? -eq 1 ]
+}
+
+ok "schemas compile in strict mode" schema_validate "$fx/valid/note-text.json"
+for f in "$fx"/valid/*.json; do
+	ok "ajv accepts valid/${f##*/}" schema_validate "$f"
+done
+for f in "$fx"/invalid/*.json; do
+	case ${f##*/} in
+	parse-*|relation-*)
+		continue ;;
+	esac
+	ok "ajv rejects invalid/${f##*/}" rejects "$f"
+done
+done_testing
