@@ -1,7 +1,8 @@
 /*
- * index.h: the LMDB index (index.c is the only user of LMDB).  The index is
- * a cache of the post files: `peerfeed reindex` rebuilds it from them.
- * Values are copied out before a transaction ends; no MDB_val leaves index.c.
+ * index.h: the LMDB index (index*.c are the only users of LMDB).  The index
+ * is a cache of the post files: `peerfeed reindex` rebuilds it from them.
+ * Values are copied out before a transaction ends; no MDB_val leaves
+ * index*.c.
  *
  * Ordering: every change (a new post, an edit, a tombstone) is keyed by
  * (updated_ms, id).  node.c makes updated_ms strictly increasing for the

@@ -1,8 +1,9 @@
 /*
- * post.h: the post model (doc/PROTOCOL.md, doc/schema/).  post.c is the
- * only place that knows the JSON shape of a post; it parses untrusted bytes
- * strictly (json.c) and validates every field against one rule table, and
- * it writes the canonical bytes that get signed.
+ * post.h: the post model (doc/PROTOCOL.md, doc/schema/).  post.c and
+ * post_build.c are the only places that know the JSON shape of a post:
+ * post.c parses untrusted bytes strictly (json.c) and validates every field
+ * against one rule table, and post_build.c writes the canonical bytes that
+ * get signed.
  */
 #ifndef PF_POST_H
 #define PF_POST_H
@@ -16,7 +17,7 @@
 
 /*
  * A validated post.  Every field is owned by the struct and freed by
- * pf_post_free().  The JSON document itself stays private to post.c.
+ * pf_post_free().  The JSON document itself stays private to post*.c.
  */
 struct pf_post {
 	char	 id[PF_ID_MAX];

@@ -1,0 +1,123 @@
+/*
+ * index_nonce.c: the nonces seen by the responder, each kept until it
+ * expires (pf_index_nonce_add).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "index_int.h"
+
+#define NONCE_MAX	128
+#define NONCE_PURGE_MAX	64	/* expired nonces dropped per call */
+
+struct nonce_args {
+	const char	*nonce;
+	int64_t		 now_s;
+	int64_t		 expires_s;
+};
+
+/* Drop (nonce, exp) from both nonce databases. */
+static int
+nonce_drop(struct pf_index *ix, MDB_txn *txn, const void *nonce, size_t len,
+    int64_t exp)
+{
+	unsigned char	 k[8 + NONCE_MAX];
+	MDB_val		 key;
+	int		 rc;
+
+	put64(k, exp);
+	memcpy(k + 8, nonce, len);
+	key.mv_data = k;
+	key.mv_size = 8 + len;
+	if ((rc = mdb_del(txn, ix->nexp, &key, NULL)) != 0 && rc != MDB_NOTFOUND)
+		return rc;
+	key.mv_data = (void *)nonce;
+	key.mv_size = len;
+	rc = mdb_del(txn, ix->nonces, &key, NULL);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* Purge at most NONCE_PURGE_MAX expired nonces, oldest first. */
+static int
+nonce_purge(struct pf_index *ix, MDB_txn *txn, int64_t now_s)
+{
+	MDB_cursor	*c;
+	MDB_val		 key, data;
+	char		 nonce[NONCE_MAX];
+	size_t		 len;
+	int64_t		 exp;
+	int		 i, rc;
+
+	if ((rc = mdb_cursor_open(txn, ix->nexp, &c)) != 0)
+		return rc;
+	for (i = 0; i < NONCE_PURGE_MAX; i++) {
+		if ((rc = mdb_cursor_get(c, &key, &data, MDB_FIRST)) != 0)
+			break;
+		if (key.mv_size < 8 || key.mv_size > 8 + NONCE_MAX) {
+			rc = MDB_CORRUPTED;
+			break;
+		}
+		if ((exp = get64(key.mv_data)) > now_s)
+			break;
+		len = key.mv_size - 8;
+		memcpy(nonce, (char *)key.mv_data + 8, len);
+		if ((rc = nonce_drop(ix, txn, nonce, len, exp)) != 0)
+			break;
+	}
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+static int
+nonce_txn(struct pf_index *ix, MDB_txn *txn, void *arg)
+{
+	const struct nonce_args *a = arg;
+	unsigned char	 k[8 + NONCE_MAX], v[8];
+	MDB_val		 key, data;
+	size_t		 len = strlen(a->nonce);
+	int64_t		 exp = 0;
+	int		 rc;
+
+	if ((rc = nonce_purge(ix, txn, a->now_s)) != 0)
+		return rc;
+	key.mv_data = (void *)a->nonce;
+	key.mv_size = len;
+	rc = mdb_get(txn, ix->nonces, &key, &data);
+	if (rc == 0 && data.mv_size != 8)
+		return MDB_CORRUPTED;
+	if (rc == 0 && (exp = get64(data.mv_data)) > a->now_s)
+		return MDB_KEYEXIST;
+	/* Seen once but expired, and not purged yet: take it as new. */
+	if ((rc == 0 && (rc = nonce_drop(ix, txn, a->nonce, len, exp)) != 0) ||
+	    (rc != 0 && rc != MDB_NOTFOUND))
+		return rc;
+	put64(v, a->expires_s);
+	data.mv_data = v;
+	data.mv_size = 8;
+	if ((rc = mdb_put(txn, ix->nonces, &key, &data, 0)) != 0)
+		return rc;
+	put64(k, a->expires_s);
+	memcpy(k + 8, a->nonce, len);
+	key.mv_data = k;
+	key.mv_size = 8 + len;
+	data.mv_size = 0;
+	return mdb_put(txn, ix->nexp, &key, &data, 0);
+}
+
+/* Remember a nonce; works on a read-only handle (its own tiny txn). */
+enum pf_err
+pf_index_nonce_add(struct pf_index *ix, const char *nonce, int64_t now_s,
+    int64_t expires_s)
+{
+	struct nonce_args a = { nonce, now_s, expires_s };
+	int		 rc;
+
+	if (*nonce == '\0' || strnlen(nonce, NONCE_MAX) == NONCE_MAX)
+		return pf_err(PF_ERR_INVALID, "nonce: empty or longer than %d "
+		    "bytes", NONCE_MAX - 1);
+	rc = pf_index_write_txn(ix, nonce_txn, &a);
+	if (rc == MDB_KEYEXIST)
+		return pf_err(PF_ERR_REPLAY, "nonce: already seen");
+	return rc == 0 ? PF_OK : pf_index_lmdb_err(rc, "nonce");
+}
