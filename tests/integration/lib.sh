@@ -17,12 +17,22 @@ GNUPGHOMES=""
 FAILS=0
 TESTNO=0
 
+# A PID with the start time of its process (field 22 of /proc/PID/stat), so
+# cleanup never signals an unrelated process that reused the number.
+pid_stamp() {
+	s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	s=${s##*) }
+	set -- $s
+	echo "${20}"
+}
+
 cleanup() {
-	for p in $PIDS; do
-		kill "$p" 2>/dev/null
+	for e in $PIDS; do
+		p=${e%%:*}
+		[ "$(pid_stamp "$p")" = "${e#*:}" ] && kill "$p" 2>/dev/null
 	done
-	for p in $PIDS; do
-		wait "$p" 2>/dev/null
+	for e in $PIDS; do
+		wait "${e%%:*}" 2>/dev/null
 	done
 	for h in $GNUPGHOMES; do
 		gpgconf --homedir "$h" --kill all >/dev/null 2>&1
@@ -60,7 +70,7 @@ track_gnupghome() {
 
 # Remember a PID to stop at exit.
 track_pid() {
-	PIDS="$PIDS $1"
+	PIDS="$PIDS $1:$(pid_stamp "$1")"
 }
 
 # ok DESCRIPTION CMD...: run CMD, report, count a failure.

@@ -1,0 +1,66 @@
+/*
+ * api.h: the responder's endpoints (DESIGN.md section 5), one file per
+ * resource: api_info.c (GET /), api_key.c (GET /key), api_feed.c (GET and
+ * POST /feed, GET /feed.atom), api_media.c (GET /media/<sha256>).
+ * Handlers fill a struct pf_http_resp and return PF_OK, or return an error
+ * that pf_route_dispatch() turns into a 4xx/5xx with a JSON body; they
+ * never write to the connection themselves.
+ */
+#ifndef PF_API_H
+#define PF_API_H
+
+#include "conf.h"
+#include "pf.h"
+
+struct pf_store;
+struct pf_index;
+struct pf_keyring;
+struct pf_http_req;
+struct pf_http_resp;
+
+#define PF_ETAG_KEY_LEN	32	/* bytes of the node-local ETag key */
+
+/* Everything a handler may use; borrowed from main_fcgi.c for the process. */
+struct pf_api {
+	struct pf_store		*st;
+	const struct pf_conf	*conf;
+	struct pf_index		*ix;
+	struct pf_keyring	*kr;
+	const char		*gnupghome;
+	char			 self[PF_FPR_MAX];	/* the owner */
+	unsigned char		 etag_key[PF_ETAG_KEY_LEN];
+	struct pf_buf		 key;		/* cached armored public key */
+	int64_t			 key_ms;	/* when it was exported */
+	int64_t			 kr_stamp;	/* keyring files' newest mtime, ns */
+};
+
+/*
+ * Reload the keyring's key cache if its files (pubring.kbx, trustdb.gpg,
+ * where gpg keeps the disabled flag) changed since the last look, so a
+ * friend added or blocked with the CLI counts at once.  A stat(2) per call;
+ * gpg runs only after a change.
+ */
+enum pf_err	 pf_api_keyring_fresh(struct pf_api *);
+
+/*
+ * Load the node-local secret that keys private ETags from DIR/etag.key,
+ * creating it (random, mode 0600, exclusively, so every worker process
+ * ends up with the same key) if it does not exist.
+ */
+enum pf_err	 pf_api_etag_init(struct pf_api *);
+
+/* The handlers; param is the captured path segment (media) or NULL. */
+enum pf_err	 pf_api_info(struct pf_api *, const struct pf_http_req *,
+		    const char *param, struct pf_http_resp *);
+enum pf_err	 pf_api_key(struct pf_api *, const struct pf_http_req *,
+		    const char *param, struct pf_http_resp *);
+enum pf_err	 pf_api_feed_get(struct pf_api *, const struct pf_http_req *,
+		    const char *param, struct pf_http_resp *);
+enum pf_err	 pf_api_feed_post(struct pf_api *, const struct pf_http_req *,
+		    const char *param, struct pf_http_resp *);
+enum pf_err	 pf_api_atom(struct pf_api *, const struct pf_http_req *,
+		    const char *param, struct pf_http_resp *);
+enum pf_err	 pf_api_media(struct pf_api *, const struct pf_http_req *,
+		    const char *param, struct pf_http_resp *);
+
+#endif

@@ -1,0 +1,131 @@
+/*
+ * main_fcgi.c: peerfeed.fcgi, the FastCGI responder.  Thin: options, open
+ * the node read-only (store, conf, index, keyring), then one request at a
+ * time until the socket closes.  One log line per request on stderr
+ * (journald): method, path, status, requester fingerprint when known,
+ * duration; never a body, a query string or a post.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "http.h"
+#include "log.h"
+#include "node.h"
+#include "route.h"
+#include "store.h"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: peerfeed.fcgi [-d DIR] [-s SOCKET]\n"
+	    "  -d DIR     state directory (default: $PEERFEED_HOME or %s)\n"
+	    "  -s SOCKET  listen on this unix socket instead of fd 0\n",
+	    pf_store_dir(NULL));
+}
+
+static void
+log_request(const struct pf_http_req *req, const struct pf_http_resp *resp,
+    enum pf_err e, int64_t start)
+{
+	char	path[PF_HTTP_PATH_MAX], method[sizeof(req->method)];
+	int	status = resp->status ? resp->status : 200;
+
+	pf_log_sanitize(req->path, path, sizeof(path));
+	pf_log_sanitize(req->method[0] ? req->method : "-", method, sizeof(method));
+	pf_log("%s %s %d %s %lldms%s%s", method, path, status,
+	    resp->who[0] ? resp->who : "-", (long long)(pf_now_ms() - start),
+	    e != PF_OK ? " " : "", e != PF_OK ? pf_err_str(e) : "");
+}
+
+/* Serve until accepting fails (the socket closed or a signal). */
+static void
+serve(struct pf_http *h, struct pf_api *api)
+{
+	struct pf_http_req	 req;
+	struct pf_http_resp	 resp;
+	enum pf_err		 e;
+	int64_t			 start;
+
+	memset(&req, 0, sizeof(req));
+	memset(&resp, 0, sizeof(resp));
+	while (pf_http_accept(h) == 0) {
+		start = pf_now_ms();
+		pf_http_resp_reset(&resp);
+		resp.who[0] = '\0';
+		pf_err_clear();
+		if ((e = pf_http_read(h, api->conf->base_path,
+		    (size_t)api->conf->body_max, &req)) != PF_OK)
+			pf_http_error(&resp, e, pf_errmsg());
+		else
+			e = pf_route_dispatch(api, &req, &resp);
+		(void)pf_http_send(h, &req, &resp);
+		pf_http_finish(h);
+		log_request(&req, &resp, e, start);
+	}
+	pf_buf_free(&req.body);
+	pf_http_resp_free(&resp);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct pf_node	*n = NULL;
+	struct pf_http	*h = NULL;
+	struct pf_api	 api;
+	const char	*dir = NULL, *sock = NULL;
+	int		 c, rc = 1;
+
+	pf_log_init(argv[0]);
+	while ((c = getopt(argc, argv, "d:s:h")) != -1) {
+		switch (c) {
+		case 'd':
+			dir = optarg;
+			break;
+		case 's':
+			sock = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	/* A client that hangs up must not kill the worker. */
+	signal(SIGPIPE, SIG_IGN);
+	memset(&api, 0, sizeof(api));
+	if (pf_node_open(pf_store_dir(dir), PF_NODE_KEYRING | PF_NODE_INDEX,
+	    &n) != PF_OK)
+		goto fail;
+	api.st = n->st;
+	api.conf = &n->conf;
+	api.ix = n->ix;
+	api.kr = n->kr;
+	api.gnupghome = n->gnupghome;
+	memcpy(api.self, n->self, sizeof(api.self));
+	if (pf_api_etag_init(&api) != PF_OK || pf_http_open(sock, &h) != PF_OK)
+		goto fail;
+	pf_log("serving %s as %s on %s", pf_store_path(n->st), n->self,
+	    sock ? sock : "fd 0");
+	serve(h, &api);
+	rc = 0;
+	goto out;
+fail:
+	pf_log("%s", pf_errmsg());
+out:
+	pf_buf_free(&api.key);
+	pf_http_close(h);
+	pf_node_close(n);
+	return rc;
+}

@@ -1,0 +1,162 @@
+/*
+ * req.c: checking the plaintext of a private feed request.  The rules are
+ * those of DESIGN.md section 5 and shared/research/reliability-anchors.md
+ * sections 2 and (d) step 11; each error names the field and the rule.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "json.h"
+#include "req.h"
+
+static const char *const members[] = {
+	"v", "from", "to", "aud", "ts", "nonce", "since", "limit",
+};
+
+/*
+ * Re-raise the last error with a prefix; a missing required member
+ * (PF_ERR_NOTFOUND from json.c) is a malformed request, not a 404.
+ */
+static enum pf_err
+fail(enum pf_err e, const char *prefix)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), "%s", pf_errmsg());
+	return pf_err(e == PF_ERR_NOTFOUND ? PF_ERR_INVALID : e, "%s%s",
+	    prefix, msg);
+}
+
+/* Every member must be one we know: an unknown one may mean a newer v. */
+static enum pf_err
+known_members(struct json_object *o)
+{
+	size_t i;
+
+	json_object_object_foreach(o, key, val) {
+		(void)val;
+		for (i = 0; i < sizeof(members) / sizeof(members[0]); i++)
+			if (strcmp(key, members[i]) == 0)
+				break;
+		if (i == sizeof(members) / sizeof(members[0]))
+			return pf_err(PF_ERR_INVALID, "request: unknown member "
+			    "\"%.40s\"", key);
+	}
+	return PF_OK;
+}
+
+/* from == signer, to == self, aud == our endpoint. */
+static enum pf_err
+check_parties(struct json_object *o, const struct pf_req_want *w,
+    struct pf_req *r)
+{
+	const char	*s;
+	char		 to[PF_FPR_MAX];
+	enum pf_err	 e;
+
+	if ((e = pf_json_get_str(o, "from", 1, 64, &s)) != PF_OK)
+		return fail(e, "");
+	if ((e = pf_fpr_normalize(s, r->from)) != PF_OK)
+		return fail(e, "from: ");
+	if (strcmp(r->from, w->signer) != 0)
+		return pf_err(PF_ERR_FORBIDDEN, "from: is not the key that "
+		    "signed the request");
+	if ((e = pf_json_get_str(o, "to", 1, 64, &s)) != PF_OK)
+		return fail(e, "");
+	if ((e = pf_fpr_normalize(s, to)) != PF_OK)
+		return fail(e, "to: ");
+	if (strcmp(to, w->self) != 0)
+		return pf_err(PF_ERR_FORBIDDEN, "to: names another node's key");
+	if ((e = pf_json_get_str(o, "aud", 1, 1024, &s)) != PF_OK)
+		return fail(e, "");
+	if (strcmp(s, w->aud) != 0)
+		return pf_err(PF_ERR_FORBIDDEN, "aud: not this node's endpoint "
+		    "(%.200s)", w->aud);
+	return PF_OK;
+}
+
+/* ts within the window, and a well-formed nonce. */
+static enum pf_err
+check_fresh(struct json_object *o, const struct pf_req_want *w, struct pf_req *r)
+{
+	const char	*s;
+	int64_t		 skew;
+	size_t		 i;
+	enum pf_err	 e;
+
+	if ((e = pf_json_get_int(o, "ts", 0, PF_JSON_INT_MAX, &r->ts)) != PF_OK)
+		return fail(e, "");
+	skew = r->ts - w->now;
+	if (skew > w->window || -skew > w->window)
+		return pf_err(PF_ERR_STALE, "ts: %lld s %s the server clock "
+		    "(window %ld s)", (long long)(skew < 0 ? -skew : skew),
+		    skew < 0 ? "behind" : "ahead of", w->window);
+	if ((e = pf_json_get_str(o, "nonce", PF_NONCE_LEN, PF_NONCE_LEN,
+	    &s)) != PF_OK)
+		return fail(e, "");
+	for (i = 0; i < PF_NONCE_LEN; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return pf_err(PF_ERR_INVALID, "nonce: not %d lowercase "
+			    "hex digits", PF_NONCE_LEN);
+	memcpy(r->nonce, s, PF_NONCE_LEN + 1);
+	return PF_OK;
+}
+
+/* Optional since and limit. */
+static enum pf_err
+check_page(struct json_object *o, const struct pf_req_want *w, struct pf_req *r)
+{
+	const char	*s;
+	int64_t		 n;
+	enum pf_err	 e;
+
+	memset(&r->since, 0, sizeof(r->since));
+	r->has_since = 0;
+	if ((e = pf_json_get_str(o, "since", 0, PF_CURSOR_MAX - 1, &s)) == PF_OK) {
+		if ((e = pf_cursor_parse(s, &r->since)) != PF_OK)
+			return fail(PF_ERR_INVALID, "");
+		r->has_since = 1;
+	} else if (e != PF_ERR_NOTFOUND)
+		return e;
+	r->limit = (size_t)w->page_max;
+	if ((e = pf_json_get_int(o, "limit", 1, w->page_max, &n)) == PF_OK)
+		r->limit = (size_t)n;
+	else if (e != PF_ERR_NOTFOUND)
+		return e;
+	return PF_OK;
+}
+
+enum pf_err
+pf_req_parse(const char *buf, size_t len, const struct pf_req_want *w,
+    struct pf_req *out)
+{
+	struct json_object	*o = NULL;
+	struct pf_req		 r;
+	int64_t			 v;
+	enum pf_err		 e;
+
+	memset(&r, 0, sizeof(r));
+	if ((e = pf_json_parse(buf, len, PF_REQ_DEPTH, &o)) != PF_OK)
+		return fail(e, "request: ");
+	if ((e = known_members(o)) != PF_OK)
+		goto out;
+	if ((e = pf_json_get_int(o, "v", 0, 1000, &v)) != PF_OK) {
+		e = fail(e, "");
+		goto out;
+	}
+	if (v != 1) {
+		e = pf_err(PF_ERR_INVALID, "v: version %lld not supported "
+		    "(this node speaks 1)", (long long)v);
+		goto out;
+	}
+	if ((e = check_parties(o, w, &r)) != PF_OK ||
+	    (e = check_fresh(o, w, &r)) != PF_OK ||
+	    (e = check_page(o, w, &r)) != PF_OK)
+		goto out;
+	*out = r;
+out:
+	json_object_put(o);
+	return e;
+}

@@ -1,0 +1,98 @@
+/* route.c: the endpoint table and the matcher; no I/O of its own. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "api.h"
+#include "http.h"
+#include "route.h"
+
+const struct pf_route pf_routes[] = {
+	{ "GET",	"/",		pf_api_info },
+	{ "GET",	"/key",		pf_api_key },
+	{ "GET",	"/feed",	pf_api_feed_get },
+	{ "POST",	"/feed",	pf_api_feed_post },
+	{ "GET",	"/feed.atom",	pf_api_atom },
+	{ "GET",	"/media/*",	pf_api_media },
+};
+const size_t pf_nroutes = sizeof(pf_routes) / sizeof(pf_routes[0]);
+
+/*
+ * Does path match pattern?  A trailing '*' matches one non-empty segment,
+ * copied to param.  Returns 1 on a match, 0 if none, -1 if the segment is
+ * too long for param.
+ */
+static int
+match(const char *pattern, const char *path, char param[PF_ROUTE_PARAM_MAX])
+{
+	size_t	 plen = strlen(pattern);
+	const char *rest;
+
+	if (plen == 0 || pattern[plen - 1] != '*')
+		return strcmp(pattern, path) == 0;
+	if (strncmp(pattern, path, plen - 1) != 0)
+		return 0;
+	rest = path + plen - 1;
+	if (*rest == '\0' || strchr(rest, '/') != NULL)
+		return 0;
+	if (strlen(rest) >= PF_ROUTE_PARAM_MAX)
+		return -1;
+	memcpy(param, rest, strlen(rest) + 1);
+	return 1;
+}
+
+static int
+method_ok(const char *want, const char *method)
+{
+	return strcmp(want, method) == 0 ||
+	    (strcmp(want, "GET") == 0 && strcmp(method, "HEAD") == 0);
+}
+
+enum pf_err
+pf_route_find(const struct pf_route *tab, size_t n, const char *method,
+    const char *path, const struct pf_route **out, char param[PF_ROUTE_PARAM_MAX])
+{
+	char	 allowed[64] = "";
+	size_t	 i;
+	int	 m;
+
+	for (i = 0; i < n; i++) {
+		param[0] = '\0';
+		if ((m = match(tab[i].pattern, path, param)) < 0)
+			return pf_err(PF_ERR_LIMIT, "path segment longer than %d "
+			    "bytes", PF_ROUTE_PARAM_MAX - 1);
+		if (m == 0)
+			continue;
+		if (method_ok(tab[i].method, method)) {
+			*out = &tab[i];
+			return PF_OK;
+		}
+		if (strlen(allowed) + strlen(tab[i].method) + 3 < sizeof(allowed))
+			snprintf(allowed + strlen(allowed),
+			    sizeof(allowed) - strlen(allowed), "%s%s",
+			    allowed[0] ? ", " : "", tab[i].method);
+	}
+	if (allowed[0] != '\0')
+		return pf_err(PF_ERR_USAGE, "method %.16s not allowed here "
+		    "(allowed: %s)", method, allowed);
+	return pf_err(PF_ERR_NOTFOUND, "no such endpoint");
+}
+
+enum pf_err
+pf_route_dispatch(struct pf_api *api, const struct pf_http_req *req,
+    struct pf_http_resp *resp)
+{
+	const struct pf_route	*r;
+	char			 param[PF_ROUTE_PARAM_MAX];
+	enum pf_err		 e;
+
+	pf_err_clear();
+	e = pf_route_find(pf_routes, pf_nroutes, req->method, req->path, &r,
+	    param);
+	if (e == PF_OK)
+		e = r->fn(api, req, param[0] ? param : NULL, resp);
+	if (e != PF_OK)
+		pf_http_error(resp, e, pf_errmsg());
+	return e;
+}
