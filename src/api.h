@@ -1,7 +1,8 @@
 /*
  * api.h: the responder's endpoints (DESIGN.md section 5), one file per
  * resource: api_info.c (GET /), api_key.c (GET /key), api_feed.c (GET and
- * POST /feed, GET /feed.atom), api_media.c (GET /media/<sha256>).
+ * POST /feed, GET /feed.atom), api_media.c (GET /media/<sha256>, POST
+ * /media).
  * Handlers fill a struct pf_http_resp and return PF_OK, or return an error
  * that pf_route_dispatch() turns into a 4xx/5xx with a JSON body; they
  * never write to the connection themselves.
@@ -11,6 +12,7 @@
 
 #include "conf.h"
 #include "pf.h"
+#include "req.h"
 
 struct pf_store;
 struct pf_index;
@@ -49,6 +51,26 @@ enum pf_err	 pf_api_keyring_fresh(struct pf_api *);
  */
 enum pf_err	 pf_api_etag_init(struct pf_api *);
 
+/*
+ * Open and check a private request of kind (api_feed.c, steps 1 and 3-5):
+ * the Peerfeed-From hint names a usable friend key (resp->who is set to
+ * it), the envelope passes the cheap checks, it decrypts with one good
+ * signature by that key, and the plaintext passes pf_req_parse() with aud
+ * url/feed or url/media; the nonce is then remembered.  *armor tells
+ * whether the request was armored, so the reply can be too.
+ * Errors: those of the steps; unknown and blocked keys share one 403.
+ */
+enum pf_err	 pf_api_private_open(struct pf_api *, const struct pf_http_req *,
+		    enum pf_req_kind kind, struct pf_http_resp *resp,
+		    struct pf_req *r, int *armor);
+/*
+ * Answer with plain[0..len) signed by the owner and encrypted to the
+ * pinned key to only (Content-Type application/pgp-encrypted, no-store).
+ */
+enum pf_err	 pf_api_private_reply(struct pf_api *, const char *to,
+		    const void *plain, size_t len, int armor,
+		    struct pf_http_resp *resp);
+
 /* The handlers; param is the captured path segment (media) or NULL. */
 enum pf_err	 pf_api_info(struct pf_api *, const struct pf_http_req *,
 		    const char *param, struct pf_http_resp *);
@@ -61,6 +83,8 @@ enum pf_err	 pf_api_feed_post(struct pf_api *, const struct pf_http_req *,
 enum pf_err	 pf_api_atom(struct pf_api *, const struct pf_http_req *,
 		    const char *param, struct pf_http_resp *);
 enum pf_err	 pf_api_media(struct pf_api *, const struct pf_http_req *,
+		    const char *param, struct pf_http_resp *);
+enum pf_err	 pf_api_media_post(struct pf_api *, const struct pf_http_req *,
 		    const char *param, struct pf_http_resp *);
 
 #endif

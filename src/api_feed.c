@@ -1,20 +1,24 @@
 /*
  * api_feed.c: GET /feed (public pages), GET /feed.atom, and POST /feed,
- * the private exchange of DESIGN.md section 5.
+ * the private exchange of DESIGN.md section 5, whose envelope checks
+ * POST /media (api_media.c) shares through pf_api_private_open() and
+ * pf_api_private_reply().
  *
  * A private request is checked cheapest first, so that everything refused
  * on the unauthenticated Peerfeed-From hint costs no OpenPGP operation,
  * and everything else at most one (pf_envelope_open):
  *   1. Peerfeed-From: a full fingerprint of a known, usable, non-blocked
  *      friend key, else 403 with one body for unknown and blocked alike;
- *   2. If-None-Match equal to the reader's ETag: 304, nothing else done;
+ *   2. (feed only) If-None-Match equal to the reader's ETag: 304, nothing
+ *      else done;
  *   3. Content-Type application/pgp-encrypted, size <= body_max, and the
  *      body looks like an encrypted OpenPGP message (armor header, or a
  *      first packet that is a public-key encrypted session key);
  *   4. decrypt and verify (one good signature by a usable friend subkey,
  *      plaintext <= plain_max) and the signer must be the hinted key;
- *   5. the plaintext, field by field (req.c), and then the nonce, which
- *      is remembered for twice the window only once all else passed.
+ *   5. the plaintext, field by field (req.c) as a request of the kind the
+ *      endpoint serves (aud is url/feed or url/media), and then the nonce,
+ *      which is remembered for twice the window only once all else passed.
  *
  * Idle polls.  A 200 answer that leaves the reader at the newest change it
  * can see (more is false and next is that change's cursor) carries
@@ -259,11 +263,11 @@ idle_poll(struct pf_api *a, const struct pf_http_req *req,
 		return 0;
 	if ((*err = friend_check(a, req->from, fpr)) != PF_OK)
 		return -1;
+	snprintf(resp->who, sizeof(resp->who), "%s", fpr);
 	if ((*err = reader_state(a, fpr, &auds, &naud, &latest, tag)) != PF_OK)
 		return -1;
 	if (etag_listed(req->if_none_match, tag)) {
 		resp->status = 304;
-		snprintf(resp->who, sizeof(resp->who), "%s", fpr);
 		*err = pf_http_header(resp, "ETag", tag);
 		hit = *err == PF_OK ? 1 : -1;
 	}
@@ -374,10 +378,10 @@ envelope_precheck(struct pf_api *a, const struct pf_http_req *req, int *armor)
 	return PF_OK;
 }
 
-/* Steps 4 and 5: open the envelope and check the request in it. */
+/* Steps 4 and 5: open the envelope and check the request of kind in it. */
 static enum pf_err
 open_request(struct pf_api *a, const struct pf_http_req *req, const char *hint,
-    struct pf_req *r)
+    enum pf_req_kind kind, struct pf_req *r)
 {
 	struct pf_buf		 plain = { 0 }, aud = { 0 };
 	struct pf_req_want	 w;
@@ -400,10 +404,11 @@ open_request(struct pf_api *a, const struct pf_http_req *req, const char *hint,
 		    a->conf->window);
 		goto out;
 	}
-	if ((e = pf_buf_printf(&aud, "%s/feed", a->conf->url)) != PF_OK)
+	if ((e = pf_buf_printf(&aud, "%s%s", a->conf->url,
+	    kind == PF_REQ_MEDIA ? "/media" : "/feed")) != PF_OK)
 		goto out;
 	w = (struct pf_req_want){ signer, a->self, aud.data, now,
-	    a->conf->window, a->conf->page_max };
+	    a->conf->window, a->conf->page_max, kind };
 	if ((e = pf_req_parse(plain.data, plain.len, &w, r)) != PF_OK)
 		goto out;
 	e = pf_index_nonce_add(a->ix, r->nonce, now, now + 2 * a->conf->window);
@@ -411,6 +416,36 @@ out:
 	pf_buf_free(&plain);
 	pf_buf_free(&aud);
 	return e;
+}
+
+enum pf_err
+pf_api_private_open(struct pf_api *a, const struct pf_http_req *req,
+    enum pf_req_kind kind, struct pf_http_resp *resp, struct pf_req *r,
+    int *armor)
+{
+	char		 hint[PF_FPR_MAX];
+	enum pf_err	 e;
+
+	if ((e = friend_check(a, req->from, hint)) != PF_OK)
+		return e;
+	snprintf(resp->who, sizeof(resp->who), "%s", hint);
+	if ((e = envelope_precheck(a, req, armor)) != PF_OK)
+		return e;
+	return open_request(a, req, hint, kind, r);
+}
+
+enum pf_err
+pf_api_private_reply(struct pf_api *a, const char *to, const void *plain,
+    size_t len, int armor, struct pf_http_resp *resp)
+{
+	enum pf_err e;
+
+	if ((e = pf_envelope_seal(a->kr, to, plain, len, armor,
+	    &resp->body)) != PF_OK ||
+	    (e = pf_http_header(resp, "Cache-Control", "no-store")) != PF_OK)
+		return e;
+	resp->type = PGP_TYPE;
+	return PF_OK;
 }
 
 /* The response plaintext for request r from reader. */
@@ -461,27 +496,23 @@ pf_api_feed_post(struct pf_api *a, const struct pf_http_req *req,
 	struct pf_buf		 plain = { 0 };
 	struct pf_req		 r;
 	struct pf_cursor	 next;
-	char			 hint[PF_FPR_MAX], **auds = NULL;
+	char			 **auds = NULL;
 	size_t			 naud;
 	int			 armor, more;
-	enum pf_err		 e;
+	enum pf_err		 e = PF_OK;
 
 	(void)param;
-	if ((e = friend_check(a, req->from, hint)) != PF_OK)
-		return e;
-	snprintf(resp->who, sizeof(resp->who), "%s", hint);
+	/* The idle poll checks the hint itself: a stranger's is a 403. */
 	if (idle_poll(a, req, resp, &e) != 0)
 		return e;
-	if ((e = envelope_precheck(a, req, &armor)) != PF_OK ||
-	    (e = open_request(a, req, hint, &r)) != PF_OK ||
+	if ((e = pf_api_private_open(a, req, PF_REQ_FEED, resp, &r,
+	    &armor)) != PF_OK ||
 	    (e = pf_group_audiences(a->gnupghome, r.from, &auds, &naud)) != PF_OK ||
 	    (e = build_response(a, &r, auds, naud, &plain, &next, &more)) != PF_OK ||
-	    (e = pf_envelope_seal(a->kr, r.from, plain.data, plain.len, armor,
-	    &resp->body)) != PF_OK ||
-	    (e = maybe_etag(a, r.from, &next, more, resp)) != PF_OK ||
-	    (e = pf_http_header(resp, "Cache-Control", "no-store")) != PF_OK)
+	    (e = pf_api_private_reply(a, r.from, plain.data, plain.len, armor,
+	    resp)) != PF_OK ||
+	    (e = maybe_etag(a, r.from, &next, more, resp)) != PF_OK)
 		goto out;
-	resp->type = PGP_TYPE;
 out:
 	free(auds);
 	pf_buf_free(&plain);

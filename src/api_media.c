@@ -1,14 +1,22 @@
 /*
- * api_media.c: GET /media/<sha256> -- a public attachment.
+ * api_media.c: GET /media/<sha256>, a public attachment, and POST /media,
+ * a private one asked for by an encrypted request (DESIGN.md section 5).
  *
- * The rule for "public": media/<sha> is served if the file exists and the
- * hex digest appears in the bytes of some public, non-deleted post of the
- * owner.  An attachment names its file by that digest, so every image of a
- * public post is served; a digest the owner typed into public text is one
- * the owner published anyway.  Attachments of private posts are never
- * served here.  The check walks the public change stream, so it costs time
- * linear in the number of public posts; a file that does not exist is
- * refused before the walk.
+ * An attachment is served to a reader only if some live (non-tombstone)
+ * own post that reader may see names it as the digest of an Image
+ * attachment: for GET the reader is the public, for POST the requester
+ * with its audiences (public, key:FPR, its groups).  Attachments of posts
+ * the reader cannot see are refused with the same 404 as digests with no
+ * file, so the answer says nothing about what else the node holds.  The
+ * check walks the reader's change stream, so it costs time linear in the
+ * number of posts visible to it; a post is parsed only if its bytes hold
+ * the digest.  GET refuses a missing file before the walk; POST, whose
+ * requester is a verified friend, walks first.
+ *
+ * The private answer is the attachment's bytes, exactly, signed by the
+ * owner and encrypted to the requester (pf_api_private_reply()); the
+ * requester checks that their SHA-256 is the digest it asked for.  Files
+ * larger than media_max are refused (413) rather than read into memory.
  */
 #include "config.h"
 
@@ -21,11 +29,15 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "group.h"
 #include "http.h"
 #include "index.h"
+#include "json.h"
 #include "store.h"
 
 #define SNIFF_LEN	16
+#define POST_DEPTH	8	/* nesting of a post (doc/PROTOCOL.md, "JSON") */
+#define NO_MEDIA	"no such media"
 
 /* Inline types recognized by their magic bytes; the rest is a download. */
 static const struct {
@@ -41,40 +53,54 @@ static const struct {
 	{ "WEBP", 4, 8, "image/webp" },
 };
 
-static int
-sha_valid(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < PF_SHA256_HEX - 1; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return s[i] == '\0';
-}
-
 struct find {
 	const char	*sha;
 	int		 found;
 };
 
-/* Visitor: stop (PF_ERR_EXISTS) at the first live post naming the digest. */
+/* True if the post json[0..len) has an Image attachment with digest sha. */
+static int
+has_image(const char *json, size_t len, const char *sha)
+{
+	struct json_object	*o = NULL, *att, *item;
+	const char		*type, *digest;
+	size_t			 i;
+	int			 found = 0;
+
+	if (pf_json_parse(json, len, POST_DEPTH, &o) != PF_OK ||
+	    pf_json_get_arr(o, "attachment", 1, SIZE_MAX, &att) != PF_OK)
+		goto out;
+	for (i = 0; i < json_object_array_length(att) && !found; i++) {
+		item = json_object_array_get_idx(att, i);
+		found = pf_json_get_str(item, "type", 1, 16, &type) == PF_OK &&
+		    strcmp(type, "Image") == 0 &&
+		    pf_json_get_str(item, "digest", 1, 64, &digest) == PF_OK &&
+		    strcmp(digest, sha) == 0;
+	}
+out:
+	json_object_put(o);
+	return found;
+}
+
+/* Visitor: stop (PF_ERR_EXISTS) at the first live post with the image. */
 static enum pf_err
 find_visit(const struct pf_entry *ent, void *arg)
 {
 	struct find *f = arg;
 
 	if (ent->tombstone || memmem(ent->json, ent->json_len, f->sha,
-	    PF_SHA256_HEX - 1) == NULL)
+	    PF_SHA256_HEX - 1) == NULL ||
+	    !has_image(ent->json, ent->json_len, f->sha))
 		return PF_OK;
 	f->found = 1;
 	return PF_ERR_EXISTS;
 }
 
-/* Is sha referenced by a public post? */
+/* Is sha an image of a live post visible to auds[0..naud)? */
 static enum pf_err
-media_public(struct pf_index *ix, const char *sha)
+media_visible(struct pf_index *ix, const char *const *auds, size_t naud,
+    const char *sha)
 {
-	static const char *const pub[] = { "public" };
 	struct find		 f = { sha, 0 };
 	struct pf_cursor	 cur, nx;
 	int			 more = 1;
@@ -82,15 +108,36 @@ media_public(struct pf_index *ix, const char *sha)
 
 	memset(&cur, 0, sizeof(cur));
 	while (more && !f.found) {
-		e = pf_index_changes(ix, pub, 1, &cur, 1024, find_visit, &f, &nx,
-		    &more);
+		e = pf_index_changes(ix, auds, naud, &cur, 1024, find_visit, &f,
+		    &nx, &more);
 		if (e != PF_OK)
 			break;
 		cur = nx;
 	}
 	if (f.found)
 		return PF_OK;
-	return e != PF_OK ? e : pf_err(PF_ERR_NOTFOUND, "no such public media");
+	return e != PF_OK ? e : pf_err(PF_ERR_NOTFOUND, NO_MEDIA);
+}
+
+/* Open media/<sha> read-only into *fd (a regular file), else the 404. */
+static enum pf_err
+media_open(struct pf_api *a, const char *sha, int *fd, struct stat *st)
+{
+	char	*path, rel[8 + PF_SHA256_HEX];
+	int	 f;
+
+	snprintf(rel, sizeof(rel), "media/%s", sha);
+	if ((path = pf_store_join(a->st, rel)) == NULL)
+		return pf_err(PF_ERR_NOMEM, "out of memory");
+	f = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	free(path);
+	if (f == -1 || fstat(f, st) == -1 || !S_ISREG(st->st_mode)) {
+		if (f != -1)
+			close(f);
+		return pf_err(PF_ERR_NOTFOUND, NO_MEDIA);
+	}
+	*fd = f;
+	return PF_OK;
 }
 
 /* Content type and disposition from the first bytes of the file. */
@@ -118,24 +165,18 @@ enum pf_err
 pf_api_media(struct pf_api *a, const struct pf_http_req *req, const char *sha,
     struct pf_http_resp *resp)
 {
-	char		*path = NULL, rel[8 + PF_SHA256_HEX], tag[PF_SHA256_HEX + 2];
+	static const char *const pub[] = { "public" };
+	char		 tag[PF_SHA256_HEX + 2];
 	struct stat	 st;
 	int		 fd = -1;
 	enum pf_err	 e;
 
-	if (sha == NULL || !sha_valid(sha))
+	if (sha == NULL || !pf_hex_lower(sha, PF_SHA256_HEX - 1))
 		return pf_err(PF_ERR_INVALID, "media: name must be 64 lowercase "
 		    "hex digits (a SHA-256)");
-	snprintf(rel, sizeof(rel), "media/%s", sha);
 	snprintf(tag, sizeof(tag), "\"%s\"", sha);
-	if ((path = pf_store_join(a->st, rel)) == NULL)
-		return pf_err(PF_ERR_NOMEM, "out of memory");
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		e = pf_err(PF_ERR_NOTFOUND, "no such public media");
-		goto out;
-	}
-	if ((e = media_public(a->ix, sha)) != PF_OK ||
+	if ((e = media_open(a, sha, &fd, &st)) != PF_OK ||
+	    (e = media_visible(a->ix, pub, 1, sha)) != PF_OK ||
 	    (e = pf_http_header(resp, "ETag", tag)) != PF_OK ||
 	    (e = pf_http_header(resp, "Cache-Control", "public, max-age=3600")) != PF_OK)
 		goto out;
@@ -152,6 +193,65 @@ pf_api_media(struct pf_api *a, const struct pf_http_req *req, const char *sha,
 out:
 	if (fd != -1)
 		close(fd);
-	free(path);
+	return e;
+}
+
+/*
+ * Read the open file fd (size st) into out: at most media_max bytes, and
+ * they must hash to sha (a damaged file is the node's fault, not a 404).
+ */
+static enum pf_err
+media_read(struct pf_api *a, int fd, const struct stat *st, const char *sha,
+    struct pf_buf *out)
+{
+	char		 chunk[65536], got[PF_SHA256_HEX];
+	ssize_t		 n;
+	enum pf_err	 e;
+
+	if (st->st_size > a->conf->media_max)
+		return pf_err(PF_ERR_LIMIT, "media: %lld bytes, more than "
+		    "media_max (%ld)", (long long)st->st_size, a->conf->media_max);
+	out->limit = (size_t)a->conf->media_max;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		if ((e = pf_buf_add(out, chunk, (size_t)n)) != PF_OK)
+			return e != PF_ERR_LIMIT ? e : pf_err(e, "media: grew "
+			    "past media_max (%ld) while read", a->conf->media_max);
+	if (n == -1)
+		return pf_err(PF_ERR_SYS, "media: %s", strerror(errno));
+	pf_sha256_hex(out->data, out->len, got);
+	if (strcmp(got, sha) != 0)
+		return pf_err(PF_ERR_SYS, "media/%.16s...: file does not match "
+		    "its digest", sha);
+	return PF_OK;
+}
+
+/* POST /media: the private attachment exchange (see the top comment). */
+enum pf_err
+pf_api_media_post(struct pf_api *a, const struct pf_http_req *req,
+    const char *param, struct pf_http_resp *resp)
+{
+	struct pf_req	 r;
+	struct pf_buf	 bytes = { 0 };
+	struct stat	 st;
+	char		**auds = NULL;
+	size_t		 naud;
+	int		 armor, fd = -1;
+	enum pf_err	 e;
+
+	(void)param;
+	if ((e = pf_api_private_open(a, req, PF_REQ_MEDIA, resp, &r,
+	    &armor)) != PF_OK ||
+	    (e = pf_group_audiences(a->gnupghome, r.from, &auds, &naud)) != PF_OK ||
+	    (e = media_visible(a->ix, (const char *const *)auds, naud,
+	    r.media)) != PF_OK ||
+	    (e = media_open(a, r.media, &fd, &st)) != PF_OK ||
+	    (e = media_read(a, fd, &st, r.media, &bytes)) != PF_OK)
+		goto out;
+	e = pf_api_private_reply(a, r.from, bytes.data, bytes.len, armor, resp);
+out:
+	if (fd != -1)
+		close(fd);
+	free(auds);
+	pf_buf_free(&bytes);
 	return e;
 }

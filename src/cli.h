@@ -31,6 +31,7 @@ int	cli_list(const char *, int, char **);
 int	cli_show(const char *, int, char **);
 int	cli_reindex(const char *, int, char **);
 int	cli_check(const char *, int, char **);
+int	cli_timeline(const char *, int, char **);
 int	cli_friend(const char *, int, char **);
 int	cli_group(const char *, int, char **);
 int	cli_block(const char *, int, char **);

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "fetch.h"
+#include "friend.h"
 #include "group.h"
 #include "keyring.h"
 #include "node.h"
@@ -38,29 +40,37 @@ read_key(const char *path, struct pf_buf *b)
 	return 0;
 }
 
+/*
+ * GET <url>/key into b: the friend's key, at most PF_KEY_MAX bytes; the
+ * caller imports it only if it has the fingerprint the owner expects.
+ */
+static int
+fetch_key(const char *url, struct pf_buf *b)
+{
+	struct pf_net_limits	 lim;
+	struct pf_xfer		 x = { 0 };
+	char			 u[PF_URL_MAX + 8];
+	int			 rc = -1;
+
+	pf_net_limits_default(&lim, PF_KEY_MAX);
+	lim.timeout = 30;
+	snprintf(u, sizeof(u), "%s/key", url);
+	x.url = u;
+	if (pf_net_run_one(&lim, &x) != PF_OK)
+		cli_fail(NULL);
+	else if (x.status != 200)
+		fprintf(stderr, "peerfeed: %s: HTTP %ld\n", u, x.status);
+	else if (pf_buf_add(b, x.resp.data, x.resp.len) == PF_OK)
+		rc = 0;
+	pf_xfer_free(&x);
+	return rc;
+}
+
 /* friends/<fpr>/state.json for a new friend: where to fetch, from the start. */
 static enum pf_err
 friend_state(struct pf_node *n, const char *fpr, const char *url)
 {
-	struct pf_buf	b = { 0 };
-	char		rel[128];
-	enum pf_err	e;
-
-	snprintf(rel, sizeof(rel), "friends/%s/posts", fpr);
-	if ((e = pf_store_mkdir(n->st, rel, 0755)) != PF_OK)
-		return e;
-	snprintf(rel, sizeof(rel), "friends/%s/media", fpr);
-	if ((e = pf_store_mkdir(n->st, rel, 0755)) != PF_OK)
-		return e;
-	snprintf(rel, sizeof(rel), "friends/%s/state.json", fpr);
-	if (url == NULL && pf_store_exists(n->st, rel))
-		return PF_OK;
-	pf_buf_addstr(&b, "{\n  \"url\": ");
-	pf_buf_json_str(&b, url ? url : "");
-	if ((e = pf_buf_addstr(&b, ",\n  \"cursor\": \"\"\n}\n")) == PF_OK)
-		e = pf_store_write(n->st, rel, b.data, b.len);
-	pf_buf_free(&b);
-	return e;
+	return pf_friend_create(n->st, fpr, url);
 }
 
 static int
@@ -87,7 +97,8 @@ friend_add(struct pf_node *n, int argc, char **argv)
 		default: return cli_usage(cli_find("friend"), 1);
 		}
 	}
-	if (optind != argc - 1)
+	if (optind != argc - 1 && !(optind == argc && url != NULL &&
+	    expect != NULL))
 		return cli_usage(cli_find("friend"), 1);
 	if (url != NULL && strncmp(url, "http://", 7) && strncmp(url, "https://", 8)) {
 		fprintf(stderr, "peerfeed: --url %s: must start with http:// or "
@@ -101,14 +112,15 @@ friend_add(struct pf_node *n, int argc, char **argv)
 	}
 	if (expect != NULL && pf_fpr_normalize(expect, want) != PF_OK)
 		return cli_fail("--fpr");
-	if (read_key(argv[optind], &key) == -1)
+	if (optind == argc ? fetch_key(url, &key) == -1 :
+	    read_key(argv[optind], &key) == -1)
 		goto out;
 	if (pf_keyring_import(n->kr, key.data, key.len, expect ? want : NULL,
 	    fpr) != PF_OK ||
 	    friend_state(n, fpr, url) != PF_OK ||
 	    (group != NULL && pf_group_add(n->gnupghome, group, members, 1) != PF_OK) ||
 	    pf_keyring_lookup(n->kr, fpr, &k) != PF_OK) {
-		cli_fail(argv[optind]);
+		cli_fail(optind < argc ? argv[optind] : url);
 		goto out;
 	}
 	printf("friend %s %s%s%s\n", fpr, k.uid, group ? " in group " : "",

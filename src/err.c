@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "pf.h"
 
@@ -27,6 +28,7 @@ static const struct {
 	[PF_ERR_LOCKED]		= { "store locked by another writer", 503 },
 	[PF_ERR_INDEX]		= { "index missing or inconsistent", 500 },
 	[PF_ERR_NETWORK]	= { "network error", 502 },
+	[PF_ERR_METHOD]		= { "method not allowed", 405 },
 };
 
 static __thread char lastmsg[512];
@@ -50,11 +52,14 @@ pf_err_http(enum pf_err e)
 enum pf_err
 pf_err(enum pf_err code, const char *fmt, ...)
 {
-	va_list ap;
+	char	tmp[sizeof(lastmsg)];
+	va_list	ap;
 
+	/* Format aside first: callers may pass pf_errmsg() itself as an argument. */
 	va_start(ap, fmt);
-	vsnprintf(lastmsg, sizeof(lastmsg), fmt, ap);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
+	memcpy(lastmsg, tmp, sizeof(lastmsg));
 	return code;
 }
 

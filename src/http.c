@@ -36,7 +36,8 @@ static const struct {
 	const char	*reason;
 } reasons[] = {
 	{ 200, "OK" }, { 304, "Not Modified" }, { 400, "Bad Request" },
-	{ 403, "Forbidden" }, { 404, "Not Found" }, { 409, "Conflict" },
+	{ 403, "Forbidden" }, { 404, "Not Found" },
+	{ 405, "Method Not Allowed" }, { 409, "Conflict" },
 	{ 413, "Payload Too Large" }, { 500, "Internal Server Error" },
 	{ 502, "Bad Gateway" }, { 503, "Service Unavailable" },
 };

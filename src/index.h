@@ -129,5 +129,11 @@ enum pf_err	 pf_index_meta_put(struct pf_index *, const char *key, const char *v
  */
 enum pf_err	 pf_index_nonce_add(struct pf_index *, const char *nonce,
 		    int64_t now_s, int64_t expires_s);
+/*
+ * Copy the nonces of from that are still unexpired at now_s into to, so a
+ * rebuilt index still refuses replays.  to must be writable.
+ */
+enum pf_err	 pf_index_nonce_copy(struct pf_index *from, struct pf_index *to,
+		    int64_t now_s);
 
 #endif

@@ -17,6 +17,11 @@ struct nonce_args {
 	int64_t		 expires_s;
 };
 
+struct copy_args {
+	struct pf_index	*from;
+	int64_t		 now_s;
+};
+
 /* Drop (nonce, exp) from both nonce databases. */
 static int
 nonce_drop(struct pf_index *ix, MDB_txn *txn, const void *nonce, size_t len,
@@ -120,4 +125,57 @@ pf_index_nonce_add(struct pf_index *ix, const char *nonce, int64_t now_s,
 	if (rc == MDB_KEYEXIST)
 		return pf_err(PF_ERR_REPLAY, "nonce: already seen");
 	return rc == 0 ? PF_OK : pf_index_lmdb_err(rc, "nonce");
+}
+
+/* Copy every unexpired nonce of a->from into txn, one read txn over it. */
+static int
+copy_txn(struct pf_index *to, MDB_txn *txn, void *arg)
+{
+	const struct copy_args *a = arg;
+	MDB_txn		*rtxn = NULL;
+	MDB_cursor	*c = NULL;
+	MDB_val		 key, data;
+	int		 rc;
+
+	if ((rc = pf_index_txn_begin(a->from, MDB_RDONLY, &rtxn)) != 0)
+		return rc;
+	if ((rc = mdb_cursor_open(rtxn, a->from->nexp, &c)) != 0)
+		goto out;
+	/* nonce_exp is ordered by expiry: start at the first unexpired one. */
+	while ((rc = mdb_cursor_get(c, &key, &data, MDB_NEXT)) == 0) {
+		unsigned char v[8];
+		MDB_val nk, nv;
+
+		if (key.mv_size <= 8 || key.mv_size > 8 + NONCE_MAX) {
+			rc = MDB_CORRUPTED;
+			break;
+		}
+		if (get64(key.mv_data) <= a->now_s)
+			continue;
+		memcpy(v, key.mv_data, 8);
+		nk.mv_data = (unsigned char *)key.mv_data + 8;
+		nk.mv_size = key.mv_size - 8;
+		nv.mv_data = v;
+		nv.mv_size = 8;
+		if ((rc = mdb_put(txn, to->nonces, &nk, &nv, 0)) != 0 ||
+		    (rc = mdb_put(txn, to->nexp, &key, &data, 0)) != 0)
+			break;
+	}
+	if (rc == MDB_NOTFOUND)
+		rc = 0;
+out:
+	mdb_cursor_close(c);
+	mdb_txn_abort(rtxn);
+	return rc;
+}
+
+/* Carry the unexpired nonces over into a rebuilt index (reindex). */
+enum pf_err
+pf_index_nonce_copy(struct pf_index *from, struct pf_index *to, int64_t now_s)
+{
+	struct copy_args a = { from, now_s };
+	int		 rc;
+
+	rc = pf_index_write_txn(to, copy_txn, &a);
+	return rc == 0 ? PF_OK : pf_index_lmdb_err(rc, "copying nonces");
 }

@@ -30,7 +30,10 @@ static const struct cli_cmd cmds[] = {
 	    "rebuild the index from the post files" },
 	{ "check", cli_check, "check [--verify]",
 	    "list every difference between files and index; exit 1 if any" },
+	{ "timeline", cli_timeline, "timeline [--limit N] [--friend FPR] [--json]",
+	    "friends' posts, newest first" },
 	{ "friend", cli_friend, "friend add FILE|- [--url URL] [--group G] [--fpr FPR]\n"
+	    "       friend add --url URL --fpr FPR [--group G]\n"
 	    "       friend list [--json]\n       friend remove FPR",
 	    "manage friends (public keys pinned in the node's keyring)" },
 	{ "group", cli_group, "group add G FPR...\n       group remove G [FPR...]\n"

@@ -43,8 +43,9 @@ pf_node_init(const char *dir, const char *name, const char *email,
 	struct pf_keyring	*kr = NULL;
 	struct pf_keyinfo	 self;
 	struct pf_conf		 conf;
+	struct pf_index		*ix = NULL;
 	struct pf_buf		 text = { 0 };
-	char			*home = NULL;
+	char			*home = NULL, *path = NULL;
 	enum pf_err		 e;
 
 	if ((e = pf_store_open(dir, 1, &st)) != PF_OK)
@@ -72,10 +73,19 @@ pf_node_init(const char *dir, const char *name, const char *email,
 		snprintf(conf.url, sizeof(conf.url), "%s", url);
 	if ((e = pf_conf_format(&conf, &text)) != PF_OK ||
 	    (e = pf_conf_parse(text.data, text.len, "peerfeed.conf", &conf)) != PF_OK ||
-	    (e = pf_keyring_generate(kr, name, email, fpr)) != PF_OK)
+	    (e = pf_keyring_generate(kr, name, email, fpr)) != PF_OK ||
+	    (e = pf_store_write(st, "peerfeed.conf", text.data, text.len)) != PF_OK)
 		goto out;
-	e = pf_store_write(st, "peerfeed.conf", text.data, text.len);
+	/* An empty index and public feed, so the web server has them at once. */
+	if ((path = pf_store_join(st, "index")) == NULL) {
+		e = pf_err(PF_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((e = pf_index_open(path, PF_INDEX_CREATE, &ix)) == PF_OK)
+		e = pf_feed_publish_static(st, ix, &conf);
 out:
+	pf_index_close(ix);
+	free(path);
 	pf_buf_free(&text);
 	pf_keyring_close(kr);
 	free(home);
@@ -552,6 +562,31 @@ reindex_all(struct pf_node *n, struct pf_index *ix, pf_node_report_fn fn,
 	return e;
 }
 
+/*
+ * The responder's nonces are not in the files: carry them over from the
+ * old index, so a rebuilt index still refuses a replayed request.
+ */
+static enum pf_err
+keep_nonces(struct pf_node *n, struct pf_index *to)
+{
+	struct pf_index	*old = n->ix;
+	char		*path;
+	enum pf_err	 e;
+
+	if (old == NULL && pf_store_exists(n->st, "index/data.mdb")) {
+		if ((path = pf_store_join(n->st, "index")) == NULL)
+			return pf_err(PF_ERR_NOMEM, "out of memory");
+		e = pf_index_open(path, 0, &old);
+		free(path);
+		if (e != PF_OK)
+			return PF_OK;	/* a broken old index has nothing to keep */
+	}
+	e = old != NULL ? pf_index_nonce_copy(old, to, pf_now_ms() / 1000) : PF_OK;
+	if (old != n->ix)
+		pf_index_close(old);
+	return e;
+}
+
 enum pf_err
 pf_node_reindex(struct pf_node *n, pf_node_report_fn fn, void *arg, size_t *nposts)
 {
@@ -567,7 +602,8 @@ pf_node_reindex(struct pf_node *n, pf_node_report_fn fn, void *arg, size_t *npos
 		goto out;
 	}
 	if ((e = pf_index_open(tmp, PF_INDEX_CREATE, &ix)) != PF_OK ||
-	    (e = reindex_all(n, ix, fn, arg, &count)) != PF_OK)
+	    (e = reindex_all(n, ix, fn, arg, &count)) != PF_OK ||
+	    (e = keep_nonces(n, ix)) != PF_OK)
 		goto out;
 	pf_index_close(ix);
 	ix = NULL;

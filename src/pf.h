@@ -32,6 +32,7 @@ enum pf_err {
 	PF_ERR_LOCKED,		/* another writer holds the store */
 	PF_ERR_INDEX,		/* index missing or inconsistent: run reindex */
 	PF_ERR_NETWORK,		/* a transfer failed */
+	PF_ERR_METHOD,		/* the resource exists, not for this request method */
 	PF_ERR__MAX
 };
 

@@ -1,5 +1,5 @@
 /*
- * req.c: checking the plaintext of a private feed request.  The rules are
+ * req.c: checking the plaintext of a private request (feed or media).  The rules are
  * those of DESIGN.md section 5 and shared/research/reliability-anchors.md
  * sections 2 and (d) step 11; each error names the field and the rule.
  */
@@ -11,8 +11,16 @@
 #include "json.h"
 #include "req.h"
 
-static const char *const members[] = {
-	"v", "from", "to", "aud", "ts", "nonce", "since", "limit",
+/* Members by request kind: the common ones, then the kind's own. */
+static const char *const common_members[] = {
+	"v", "from", "to", "aud", "ts", "nonce", NULL
+};
+static const char *const feed_members[] = { "since", "limit", NULL };
+static const char *const media_members[] = { "media", NULL };
+
+static const char *const *const kind_members[] = {
+	[PF_REQ_FEED] = feed_members,
+	[PF_REQ_MEDIA] = media_members,
 };
 
 /*
@@ -29,18 +37,39 @@ fail(enum pf_err e, const char *prefix)
 	    prefix, msg);
 }
 
-/* Every member must be one we know: an unknown one may mean a newer v. */
-static enum pf_err
-known_members(struct json_object *o)
+int
+pf_hex_lower(const char *s, size_t n)
 {
 	size_t i;
 
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return s[n] == '\0';
+}
+
+/* True if key is in the NULL-terminated list. */
+static int
+listed(const char *const *list, const char *key)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(key, *list) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Every member must be one this kind of request has: an unknown one may
+ * mean a newer v, and one of another kind (media in a feed request) a
+ * request sent to the wrong endpoint.
+ */
+static enum pf_err
+known_members(struct json_object *o, enum pf_req_kind kind)
+{
 	json_object_object_foreach(o, key, val) {
 		(void)val;
-		for (i = 0; i < sizeof(members) / sizeof(members[0]); i++)
-			if (strcmp(key, members[i]) == 0)
-				break;
-		if (i == sizeof(members) / sizeof(members[0]))
+		if (!listed(common_members, key) &&
+		    !listed(kind_members[kind], key))
 			return pf_err(PF_ERR_INVALID, "request: unknown member "
 			    "\"%.40s\"", key);
 	}
@@ -83,7 +112,6 @@ check_fresh(struct json_object *o, const struct pf_req_want *w, struct pf_req *r
 {
 	const char	*s;
 	int64_t		 skew;
-	size_t		 i;
 	enum pf_err	 e;
 
 	if ((e = pf_json_get_int(o, "ts", 0, PF_JSON_INT_MAX, &r->ts)) != PF_OK)
@@ -96,15 +124,14 @@ check_fresh(struct json_object *o, const struct pf_req_want *w, struct pf_req *r
 	if ((e = pf_json_get_str(o, "nonce", PF_NONCE_LEN, PF_NONCE_LEN,
 	    &s)) != PF_OK)
 		return fail(e, "");
-	for (i = 0; i < PF_NONCE_LEN; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return pf_err(PF_ERR_INVALID, "nonce: not %d lowercase "
-			    "hex digits", PF_NONCE_LEN);
+	if (!pf_hex_lower(s, PF_NONCE_LEN))
+		return pf_err(PF_ERR_INVALID, "nonce: not %d lowercase hex "
+		    "digits", PF_NONCE_LEN);
 	memcpy(r->nonce, s, PF_NONCE_LEN + 1);
 	return PF_OK;
 }
 
-/* Optional since and limit. */
+/* A feed request's optional since and limit. */
 static enum pf_err
 check_page(struct json_object *o, const struct pf_req_want *w, struct pf_req *r)
 {
@@ -128,6 +155,23 @@ check_page(struct json_object *o, const struct pf_req_want *w, struct pf_req *r)
 	return PF_OK;
 }
 
+/* A media request's required digest. */
+static enum pf_err
+check_media(struct json_object *o, struct pf_req *r)
+{
+	const char	*s;
+	enum pf_err	 e;
+
+	if ((e = pf_json_get_str(o, "media", PF_SHA256_HEX - 1,
+	    PF_SHA256_HEX - 1, &s)) != PF_OK)
+		return fail(e, "");
+	if (!pf_hex_lower(s, PF_SHA256_HEX - 1))
+		return pf_err(PF_ERR_INVALID, "media: not a SHA-256 digest (%d "
+		    "lowercase hex digits)", PF_SHA256_HEX - 1);
+	memcpy(r->media, s, PF_SHA256_HEX);
+	return PF_OK;
+}
+
 enum pf_err
 pf_req_parse(const char *buf, size_t len, const struct pf_req_want *w,
     struct pf_req *out)
@@ -138,9 +182,10 @@ pf_req_parse(const char *buf, size_t len, const struct pf_req_want *w,
 	enum pf_err		 e;
 
 	memset(&r, 0, sizeof(r));
+	r.kind = w->kind;
 	if ((e = pf_json_parse(buf, len, PF_REQ_DEPTH, &o)) != PF_OK)
 		return fail(e, "request: ");
-	if ((e = known_members(o)) != PF_OK)
+	if ((e = known_members(o, w->kind)) != PF_OK)
 		goto out;
 	if ((e = pf_json_get_int(o, "v", 0, 1000, &v)) != PF_OK) {
 		e = fail(e, "");
@@ -153,7 +198,8 @@ pf_req_parse(const char *buf, size_t len, const struct pf_req_want *w,
 	}
 	if ((e = check_parties(o, w, &r)) != PF_OK ||
 	    (e = check_fresh(o, w, &r)) != PF_OK ||
-	    (e = check_page(o, w, &r)) != PF_OK)
+	    (e = w->kind == PF_REQ_MEDIA ? check_media(o, &r) :
+	    check_page(o, w, &r)) != PF_OK)
 		goto out;
 	*out = r;
 out:

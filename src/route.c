@@ -15,6 +15,7 @@ const struct pf_route pf_routes[] = {
 	{ "POST",	"/feed",	pf_api_feed_post },
 	{ "GET",	"/feed.atom",	pf_api_atom },
 	{ "GET",	"/media/*",	pf_api_media },
+	{ "POST",	"/media",	pf_api_media_post },
 };
 const size_t pf_nroutes = sizeof(pf_routes) / sizeof(pf_routes[0]);
 
@@ -42,6 +43,7 @@ match(const char *pattern, const char *path, char param[PF_ROUTE_PARAM_MAX])
 	return 1;
 }
 
+/* Does a route for want answer method?  GET routes answer HEAD too. */
 static int
 method_ok(const char *want, const char *method)
 {
@@ -49,11 +51,38 @@ method_ok(const char *want, const char *method)
 	    (strcmp(want, "GET") == 0 && strcmp(method, "HEAD") == 0);
 }
 
+/* Append ", m" (or "m" first) to the list in out, if it fits. */
+static void
+allow_add(char *out, size_t n, const char *m)
+{
+	size_t len = strlen(out);
+
+	if (len + strlen(m) + 3 <= n)
+		snprintf(out + len, n - len, "%s%s", len ? ", " : "", m);
+}
+
+void
+pf_route_allow(const struct pf_route *tab, size_t n, const char *path,
+    char *out, size_t outlen)
+{
+	char	 param[PF_ROUTE_PARAM_MAX];
+	size_t	 i;
+
+	out[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (match(tab[i].pattern, path, param) != 1)
+			continue;
+		allow_add(out, outlen, tab[i].method);
+		if (strcmp(tab[i].method, "GET") == 0)
+			allow_add(out, outlen, "HEAD");
+	}
+}
+
 enum pf_err
 pf_route_find(const struct pf_route *tab, size_t n, const char *method,
     const char *path, const struct pf_route **out, char param[PF_ROUTE_PARAM_MAX])
 {
-	char	 allowed[64] = "";
+	char	 allowed[PF_ROUTE_ALLOW_MAX];
 	size_t	 i;
 	int	 m;
 
@@ -62,19 +91,15 @@ pf_route_find(const struct pf_route *tab, size_t n, const char *method,
 		if ((m = match(tab[i].pattern, path, param)) < 0)
 			return pf_err(PF_ERR_LIMIT, "path segment longer than %d "
 			    "bytes", PF_ROUTE_PARAM_MAX - 1);
-		if (m == 0)
-			continue;
-		if (method_ok(tab[i].method, method)) {
+		if (m == 1 && method_ok(tab[i].method, method)) {
 			*out = &tab[i];
 			return PF_OK;
 		}
-		if (strlen(allowed) + strlen(tab[i].method) + 3 < sizeof(allowed))
-			snprintf(allowed + strlen(allowed),
-			    sizeof(allowed) - strlen(allowed), "%s%s",
-			    allowed[0] ? ", " : "", tab[i].method);
 	}
+	param[0] = '\0';
+	pf_route_allow(tab, n, path, allowed, sizeof(allowed));
 	if (allowed[0] != '\0')
-		return pf_err(PF_ERR_USAGE, "method %.16s not allowed here "
+		return pf_err(PF_ERR_METHOD, "method %.16s not allowed here "
 		    "(allowed: %s)", method, allowed);
 	return pf_err(PF_ERR_NOTFOUND, "no such endpoint");
 }
@@ -85,6 +110,7 @@ pf_route_dispatch(struct pf_api *api, const struct pf_http_req *req,
 {
 	const struct pf_route	*r;
 	char			 param[PF_ROUTE_PARAM_MAX];
+	char			 allowed[PF_ROUTE_ALLOW_MAX];
 	enum pf_err		 e;
 
 	pf_err_clear();
@@ -92,7 +118,14 @@ pf_route_dispatch(struct pf_api *api, const struct pf_http_req *req,
 	    param);
 	if (e == PF_OK)
 		e = r->fn(api, req, param[0] ? param : NULL, resp);
-	if (e != PF_OK)
-		pf_http_error(resp, e, pf_errmsg());
+	if (e == PF_OK)
+		return PF_OK;
+	pf_http_error(resp, e, pf_errmsg());
+	if (e == PF_ERR_METHOD) {
+		/* RFC 9110 15.5.6: a 405 lists the methods the path has. */
+		pf_route_allow(pf_routes, pf_nroutes, req->path, allowed,
+		    sizeof(allowed));
+		(void)pf_http_header(resp, "Allow", allowed);
+	}
 	return e;
 }

@@ -26,16 +26,25 @@ struct pf_route {
 };
 
 #define PF_ROUTE_PARAM_MAX	128	/* bytes of a captured segment, NUL included */
+#define PF_ROUTE_ALLOW_MAX	64	/* bytes of an Allow value, NUL included */
 
 /*
  * Find the route for method and path in tab[0..n).  On success *out is
  * the route and param holds the captured segment ("" if none).  Errors:
- * PF_ERR_NOTFOUND (no such path), PF_ERR_USAGE (path known, method not:
+ * PF_ERR_NOTFOUND (no such path), PF_ERR_METHOD (path known, method not:
  * the message lists the allowed ones), PF_ERR_LIMIT (segment too long).
  */
 enum pf_err	 pf_route_find(const struct pf_route *tab, size_t n, const char *method,
 		    const char *path, const struct pf_route **out,
 		    char param[PF_ROUTE_PARAM_MAX]);
+
+/*
+ * The methods tab[0..n) answers at path, as an Allow header value
+ * ("GET, HEAD, POST": HEAD after every GET), into out (outlen bytes);
+ * "" if no route matches path.  Methods that do not fit are left out.
+ */
+void		 pf_route_allow(const struct pf_route *tab, size_t n,
+		    const char *path, char *out, size_t outlen);
 
 /* The responder's own table (every endpoint of DESIGN.md section 5). */
 extern const struct pf_route	pf_routes[];

@@ -160,4 +160,10 @@ schema_validate() {
 	    node "$top_srcdir/tests/schema/validate.cjs" "$top_srcdir/doc/schema" "$@"
 }
 
+# Debian's python3 directly: a version manager's shim (pyenv) costs a
+# dozen processes per call, and the tests call it hundreds of times.
+if [ -x /usr/bin/python3 ]; then
+	python3() { /usr/bin/python3 "$@"; }
+fi
+
 need gpg gpgconf

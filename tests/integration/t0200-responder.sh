@@ -147,6 +147,25 @@ run_suite() {
 	[ "$(http_status GET "$base/media/$SECRET_SHA")" = 404 ] &&
 	    is_json_error "$T/body.out"
 	check "$name: a private post's attachment is not served"
+
+	# A wrong method is 405 with Allow, also where the web server serves
+	# the static page for GET (nginx hands its own 405 to the responder).
+	# A body, so that lighttpd does not stop a POST first (411).
+	bad=0
+	for m in "PUT /feed|GET, HEAD, POST" "DELETE /key|GET, HEAD" \
+	    "POST /key|GET, HEAD" "GET /media|POST" \
+	    "POST /media/$PIC_SHA|GET, HEAD"; do
+		req=${m%|*}
+		data=()
+		case $req in POST*|PUT*) data=(--data-binary x) ;; esac
+		code=$(curl -s -o "$T/m405" -D "$T/h405" -w '%{http_code}' \
+		    "${data[@]}" -X "${req% *}" "$base${req#* }")
+		[ "$code" = 405 ] && is_json_error "$T/m405" &&
+		    tr -d '\r' <"$T/h405" | grep -qix "allow: ${m#*|}" ||
+		    { echo "# $req -> $code"; bad=$((bad + 1)); }
+	done
+	[ $bad = 0 ]
+	check "$name: wrong methods get 405 with an Allow header"
 }
 
 run_suite nginx "http://127.0.0.1:$NPORT/peerfeed"

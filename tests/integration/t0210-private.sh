@@ -6,6 +6,8 @@
 # and a stranger s.  Each reader must get exactly its posts across pages;
 # every refusal must be a 4xx with a JSON body; an idle poll must be a 304
 # that runs no gpg process (strace of the responder's execve calls).
+# POST /media, built and opened with plain gpg too: a reader gets exactly
+# the images of posts it may see, byte for byte; anything else is one 404.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_http.sh"
 need nginx lighttpd strace
@@ -40,6 +42,22 @@ post F --to group:family --to "key:$G" "family and g"
 sed -i '$ s/ F$/ FG/' "$T/posts"
 post PFG "public three"
 post F --to group:family "family two"
+# Images: one for the family, one public, one in a post deleted below.
+head -c 3000 /dev/urandom >"$T/fam.png"
+head -c 2000 /dev/urandom >"$T/pub.png"
+head -c 1500 /dev/urandom >"$T/gone.png"
+head -c 1200 /dev/urandom >"$T/orphan.png"
+post F --to group:family --image "$T/fam.png" "family picture"
+post PFG --image "$T/pub.png" "public picture"
+post F --to group:family --image "$T/gone.png" "picture, deleted below"
+GONE=$(tail -1 "$T/posts" | cut -d' ' -f1)
+pf a delete "$GONE" >/dev/null || exit 99
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+FAM_SHA=$(sha "$T/fam.png"); PUB_SHA=$(sha "$T/pub.png")
+GONE_SHA=$(sha "$T/gone.png"); ORPHAN_SHA=$(sha "$T/orphan.png")
+# A file under media/ that no post names, and a digest with no file.
+cp "$T/orphan.png" "$T/a/media/$ORPHAN_SHA" || exit 99
+NOFILE_SHA=$(printf nofile | sha256sum | cut -d' ' -f1)
 EDIT=$(sed -n 2p "$T/posts" | cut -d' ' -f1)
 DEL=$(sed -n 6p "$T/posts" | cut -d' ' -f1)
 pf a edit "$EDIT" "family one, edited" >/dev/null || exit 99
@@ -50,17 +68,18 @@ want() {
 	grep " .*$1" "$T/posts" | cut -d' ' -f1 | sort
 }
 
-# req NODE FROM [ts=..] [aud=..] [to=..] [since=..] [limit=..] [nonce=..]:
-# the request plaintext, as a friend's tool would write it.
+# req NODE FROM [ts=..] [aud=..] [to=..] [since=..] [limit=..] [nonce=..]
+# [media=..]: the request plaintext, as a friend's tool would write it.
 req() {
 	node=$1; from=$2; shift 2
-	ts=$(date +%s); aud=$AUD; to=$A; since=""; limit=""
+	ts=$(date +%s); aud=$AUD; to=$A; since=""; limit=""; media=""
 	nonce=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 	for kv in "$@"; do eval "${kv%%=*}=\${kv#*=}"; done
 	printf '{"v":1,"from":"%s","to":"%s","aud":"%s","ts":%s,"nonce":"%s"' \
 	    "$from" "$to" "$aud" "$ts" "$nonce"
 	[ -n "$since" ] && printf ',"since":"%s"' "$since"
 	[ -n "$limit" ] && printf ',"limit":%s' "$limit"
+	[ -n "$media" ] && printf ',"media":"%s"' "$media"
 	printf '}'
 }
 
@@ -72,12 +91,13 @@ seal() {
 	    --sign --encrypt
 }
 
-# send BASE FPR FILE [CURL ARGS]: POST FILE as FPR; status code out,
-# body in $T/resp, headers in $T/resp.hdr.
+# send BASE FPR FILE [CURL ARGS]: POST FILE as FPR to $BASE/$ENDPOINT
+# (default feed); status code out, body in $T/resp, headers in $T/resp.hdr.
 send() {
 	curl -s -o "$T/resp" -D "$T/resp.hdr" -w '%{http_code}' -X POST \
 	    -H "Content-Type: application/pgp-encrypted" \
-	    -H "Peerfeed-From: $2" --data-binary "@$3" "${@:4}" "$1/feed"
+	    -H "Peerfeed-From: $2" --data-binary "@$3" "${@:4}" \
+	    "$1/${ENDPOINT:-feed}"
 }
 
 # open_resp NODE: decrypt $T/resp with plain gpg into $T/plain; the
@@ -109,6 +129,14 @@ poll() {
 		[ $pages -lt 50 ] || return 1
 	done
 	[ $pages -gt 2 ] || { echo "only $pages pages"; return 1; }
+}
+
+# media BASE NODE FPR SHA [REQ ARGS]: ask for an attachment as NODE; the
+# status code out, the answer in $T/resp.
+media() {
+	req "$2" "$3" aud="${AUD%/feed}/media" media="$4" "${@:5}" |
+	    seal "$2" >"$T/media.pgp"
+	ENDPOINT=media send "$1" "$3" "$T/media.pgp"
 }
 
 # refused NAME CODE BASE FPR FILE: the answer is CODE with a JSON error.
@@ -181,6 +209,60 @@ run_private() {
 	check "$name: an armored request works too"
 }
 
+# run_media NAME BASE: POST /media for each kind of reader.
+run_media() {
+	name=$1; base=$2
+	[ "$(media "$base" f "$F" "$FAM_SHA")" = 200 ] && open_resp f &&
+	    cmp -s "$T/plain" "$T/fam.png"
+	check "$name: f (family) gets the family image, byte for byte, from a"
+	cp "$T/media.pgp" "$T/media.once"
+	[ "$(grep -c '^\[GNUPG:\] ENC_TO' "$T/status")" = 1 ] &&
+	    grep -qi '^content-type: application/pgp-encrypted' "$T/resp.hdr"
+	check "$name: the image is encrypted to one key only"
+	[ "$(media "$base" g "$G" "$PUB_SHA")" = 200 ] && open_resp g &&
+	    cmp -s "$T/plain" "$T/pub.png"
+	check "$name: g gets the public image"
+	[ "$(media "$base" g "$G" "$FAM_SHA")" = 404 ] && is_json_error "$T/resp"
+	check "$name: g (not in family) gets 404 for the family image"
+	cp "$T/resp" "$T/resp.404"
+	same=0
+	for d in "$ORPHAN_SHA" "$NOFILE_SHA" "$GONE_SHA"; do
+		[ "$(media "$base" f "$F" "$d")" = 404 ] &&
+		    cmp -s "$T/resp" "$T/resp.404" && same=$((same + 1))
+	done
+	[ $same = 3 ]
+	check "$name: unnamed file, no file, deleted post: the same 404 body"
+	[ "$(media "$base" s "$S" "$PUB_SHA")" = 403 ] && is_json_error "$T/resp" &&
+	    cmp -s "$T/resp" "$T/resp.blocked"
+	check "$name: a stranger gets the usual 403"
+	[ "$(media "$base" b "$B" "$PUB_SHA")" = 403 ]
+	check "$name: a blocked key gets 403"
+	req f "$F" media="$FAM_SHA" | seal f >"$T/m.pgp"
+	refused "$name: a media request with the feed's aud" 403 "$base" "$F" "$T/m.pgp"
+	ENDPOINT=media refused "$name: a feed request at /media" 403 "$base" \
+	    "$F" "$T/once.pgp"
+	req f "$F" aud="${AUD%/feed}/media" media="$FAM_SHA" | seal f >"$T/m.pgp"
+	refused "$name: a media request at /feed (unknown member)" 400 "$base" \
+	    "$F" "$T/m.pgp"
+	ENDPOINT=media refused "$name: the same media request twice" 409 \
+	    "$base" "$F" "$T/media.once"
+	[ "$(media "$base" f "$F" "$FAM_SHA" limit=3)" = 400 ] &&
+	    grep -q 'unknown member' "$T/resp"
+	check "$name: a media request with a feed member -> 400"
+	[ "$(media "$base" f "$F" "$(echo "$FAM_SHA" | tr a-f A-F)")" = 400 ] &&
+	    [ "$(media "$base" f "$F" "../../peerfeed.conf")" = 400 ]
+	check "$name: a digest not in lowercase hex -> 400"
+	req f "$F" aud="${AUD%/feed}/media" media="$FAM_SHA" |
+	    seal f --armor >"$T/m.asc"
+	[ "$(ENDPOINT=media send "$base" "$F" "$T/m.asc")" = 200 ] &&
+	    open_resp f && cmp -s "$T/plain" "$T/fam.png" &&
+	    head -1 "$T/resp" | grep -q 'BEGIN PGP MESSAGE'
+	check "$name: an armored media request gets an armored answer"
+	[ "$(curl -s -o /dev/null -D "$T/h" -w '%{http_code}' "$base/media")" = 405 ] &&
+	    grep -qi '^allow: POST' "$T/h"
+	check "$name: GET /media is 405 with Allow: POST"
+}
+
 start_responder a || exit 99
 NPORT=$(free_port)
 start_nginx a "$NPORT" || { cat "$T/nginx-a/logs/error.log"; exit 99; }
@@ -190,6 +272,8 @@ NBASE="http://127.0.0.1:$NPORT/peerfeed"
 LBASE="http://127.0.0.1:$LPORT/peerfeed"
 run_private nginx "$NBASE"
 run_private lighttpd "$LBASE"
+run_media nginx "$NBASE"
+run_media lighttpd "$LBASE"
 
 # Idle polls.  Evidence that no OpenPGP operation runs: gpgme runs every
 # operation as a gpg process, so the responder's execve calls (strace -f)
@@ -243,6 +327,14 @@ pf a group remove family "$F" >/dev/null
 req f "$F" since=9999999999999.~ | seal f >"$T/g2.pgp"
 [ "$(send "$NBASE" "$F" "$T/g2.pgp")" = 200 ]
 check "f, no longer in family, still polls"
+
+# media_max bounds what the responder reads: lower it below the public
+# image's size (2000 bytes) and restart.
+kill "$RESPONDER_PID"; wait "$RESPONDER_PID" 2>/dev/null
+sed -i 's/^media_max = .*/media_max = 1500/' "$T/a/peerfeed.conf"
+start_responder a || exit 99
+[ "$(media "$NBASE" f "$F" "$PUB_SHA")" = 413 ] && is_json_error "$T/resp"
+check "an image over media_max -> 413"
 
 grep -q "POST /feed 200 $F" "$T/a.log" && grep -q "POST /feed 403 - " "$T/a.log" &&
     grep -q "POST /feed 304 $F" "$T/a.log"

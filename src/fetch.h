@@ -1,0 +1,187 @@
+/*
+ * fetch.h: pulling friends' feeds (DESIGN.md section 6).
+ *
+ * fetch.c is the algorithm: for every friend with a URL, ask the private
+ * endpoint from the saved cursor, check the sealed answer and every post
+ * in it, store and index the posts, and only then save the cursor.
+ * fetch_curl.c is the transport (the only user of libcurl) behind the
+ * small pf_net interface below, so fetch.c never sees curl and its pure
+ * parts (request building, response checks) are tested on their own.
+ */
+#ifndef PF_FETCH_H
+#define PF_FETCH_H
+
+#include "friend.h"
+#include "index.h"
+#include "pf.h"
+
+struct pf_keyring;
+
+/* ---- transport ---- */
+
+/* Bounds on every transfer. */
+struct pf_net_limits {
+	long	connect_timeout;	/* seconds to connect */
+	long	timeout;		/* seconds for the whole transfer */
+	long	low_speed;		/* abort below this many bytes/s ... */
+	long	low_speed_time;		/* ... for this many seconds */
+	size_t	max_body;		/* bytes of a response body, at most */
+	long	max_redirs;		/* redirects followed, at most */
+};
+
+/* Defaults: 10 s connect, 60 s total, 256 B/s over 20 s, 3 redirects. */
+void		 pf_net_limits_default(struct pf_net_limits *, size_t max_body);
+
+/*
+ * One HTTP exchange.  The caller fills the request half and keeps the
+ * strings alive until the transfer is done; the transport fills the
+ * result half.  A transfer "succeeds" when an HTTP status arrived within
+ * the limits, whatever the status.
+ */
+struct pf_xfer {
+	/* request */
+	const char	*url;
+	const void	*body;		/* POST body, or NULL for a GET */
+	size_t		 body_len;
+	const char	*ctype;		/* Content-Type of the body */
+	const char	*from;		/* Peerfeed-From, or NULL */
+	const char	*etag;		/* If-None-Match, or NULL */
+	void		*arg;		/* the caller's */
+	/* result */
+	enum pf_err	 err;		/* PF_OK, PF_ERR_NETWORK, PF_ERR_LIMIT */
+	char		 error[256];	/* why, when err != PF_OK */
+	long		 status;	/* HTTP status, 0 if none */
+	struct pf_buf	 resp;		/* response body, at most max_body */
+	char		 resp_etag[PF_ETAG_MAX];	/* ETag header, "" if none */
+	char		 resp_ctype[128];	/* Content-Type header, "" if none */
+	void		*priv;		/* the transport's */
+};
+
+struct pf_net;
+
+/* A transfer engine running at most jobs transfers at once. */
+enum pf_err	 pf_net_open(const struct pf_net_limits *, int jobs, struct pf_net **);
+void		 pf_net_close(struct pf_net *);
+/*
+ * Queue x (its result half is reset).  x must stay valid until
+ * pf_net_wait() hands it back.
+ */
+enum pf_err	 pf_net_start(struct pf_net *, struct pf_xfer *);
+/*
+ * Run transfers until one is done and set *done to it.  PF_ERR_NOTFOUND
+ * when nothing is queued or running.
+ */
+enum pf_err	 pf_net_wait(struct pf_net *, struct pf_xfer **done);
+/*
+ * Run the one transfer x to its end (the CLI's GET of a friend's /key).
+ * An error of the transfer itself is returned, with the URL in the message;
+ * free x with pf_xfer_free() either way.
+ */
+enum pf_err	 pf_net_run_one(const struct pf_net_limits *, struct pf_xfer *);
+/* Free what the transport holds for x (its body buffer included). */
+void		 pf_xfer_free(struct pf_xfer *);
+
+/* ---- pure parts (fetch.c), unit-tested ---- */
+
+#define PF_FETCH_LIMIT	50		/* posts asked for per page */
+#define PF_FETCH_DEPTH	4		/* JSON depth of a response plaintext */
+#define PF_FETCH_PLAIN_MAX (8 * 1024 * 1024)	/* bytes of a response plaintext */
+#define PF_FETCH_BODY_MAX (12 * 1024 * 1024)	/* bytes of a response body */
+#define PF_SIG_MAX	16384		/* bytes of a detached signature */
+
+/* What a request asked, so the response can be checked against it. */
+struct pf_fetch_req {
+	char	self[PF_FPR_MAX];	/* us: from */
+	char	peer[PF_FPR_MAX];	/* the friend: to */
+	char	aud[PF_URL_MAX + 8];	/* <url>/feed */
+	char	nonce[33];		/* 32 lowercase hex digits */
+	char	since[PF_CURSOR_MAX];	/* "" = from the beginning */
+	int64_t	ts;			/* seconds since the epoch */
+	long	limit;
+};
+
+/*
+ * The request plaintext for r, exactly as req.c parses it:
+ *	{"v":1,"from":..,"to":..,"aud":..,"ts":..,"nonce":..[,"since":..],"limit":..}
+ * since is left out when r->since is "".
+ */
+enum pf_err	 pf_fetch_request(const struct pf_fetch_req *r, struct pf_buf *out);
+
+/* One checked post of a response page; bytes borrowed from the page. */
+struct pf_fetch_post {
+	struct pf_post	*post;		/* owned by the page */
+	const char	*json;
+	size_t		 json_len;
+	const char	*sig;
+	size_t		 sig_len;
+};
+
+/* A checked response page. */
+struct pf_fetch_page {
+	struct pf_fetch_post	*posts;
+	size_t			 n;
+	char			 next[PF_CURSOR_MAX];
+	int			 more;
+	void			*doc;		/* the parsed plaintext */
+};
+
+/*
+ * Parse and check a response plaintext against the request r: one flat
+ * object with v 1, from == r->peer, to == r->self, nonce == r->nonce,
+ * posts (at most r->limit), next (a cursor) and more (a boolean); every
+ * post {id, author, post, sig} with author == r->peer, post bytes that
+ * pf_post_parse() accepts, attributedTo == r->peer and the post's id ==
+ * id, sig an armored signature of at most PF_SIG_MAX bytes.  Any failure
+ * rejects the whole page (PF_ERR_INVALID, PF_ERR_LIMIT, PF_ERR_FORBIDDEN),
+ * the message naming the post and the rule.  Free with
+ * pf_fetch_page_free().
+ */
+enum pf_err	 pf_fetch_page_parse(const char *buf, size_t len,
+		    const struct pf_fetch_req *r, struct pf_fetch_page *out);
+void		 pf_fetch_page_free(struct pf_fetch_page *);
+
+/* ---- the run ---- */
+
+struct pf_fetcher;
+
+struct pf_fetch_opts {
+	int			 jobs;		/* transfers at once, >= 1 */
+	struct pf_net_limits	 limits;
+	/* Called after each friend, for progress and error reports. */
+	void			(*report)(const struct pf_friend *, int ok,
+				    size_t nposts, void *arg);
+	void			*arg;
+};
+
+/* Totals of a run. */
+struct pf_fetch_stats {
+	size_t	friends;	/* with a URL */
+	size_t	ok;
+	size_t	failed;
+	size_t	idle;		/* answered 304: nothing new */
+	size_t	posts;		/* stored */
+	size_t	pages;
+	size_t	media;		/* attachments stored */
+	size_t	bytes;		/* response bytes received */
+};
+
+/*
+ * Open the node in dir for fetching.  The run lock (DIR/tmp/fetch.lock)
+ * is taken first: PF_ERR_LOCKED if another fetcher holds it and !wait.
+ * The index is opened writable; the keyring is not opened yet: the run
+ * opens it only when a friend has news, so an idle run starts no gpg
+ * process.  *out is the caller's; close it with pf_fetch_close().
+ */
+enum pf_err	 pf_fetch_open(const char *dir, int wait, struct pf_fetcher **out);
+void		 pf_fetch_close(struct pf_fetcher *);
+
+/*
+ * Fetch every friend with a URL once.  Each friend's outcome is recorded
+ * in its state.json and passed to opts->report; a friend's failure does
+ * not stop the others.  Returns PF_OK unless the run itself could not
+ * proceed (no memory, the store or the index failing).
+ */
+enum pf_err	 pf_fetch_run(struct pf_fetcher *, const struct pf_fetch_opts *,
+		    struct pf_fetch_stats *);
+
+#endif

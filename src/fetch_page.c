@@ -1,0 +1,228 @@
+/*
+ * fetch_page.c: the pure parts of fetching: the request plaintext a
+ * friend's responder expects (req.c is the other side), and the checks on
+ * the response plaintext once pf_envelope_open() has verified that the
+ * friend signed it.  That one signature authenticates every post in the
+ * page; what is checked here is that the page answers our request (from,
+ * to, nonce) and that every post in it is the friend's and well-formed.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fetch.h"
+#include "json.h"
+#include "post.h"
+
+#define SIG_HEAD	"-----BEGIN PGP SIGNATURE-----"
+
+static const char *const page_members[] = {
+	"v", "from", "to", "nonce", "posts", "next", "more",
+};
+static const char *const post_members[] = {
+	"id", "author", "post", "sig",
+};
+
+enum pf_err
+pf_fetch_request(const struct pf_fetch_req *r, struct pf_buf *out)
+{
+	enum pf_err e;
+
+	if ((e = pf_buf_addstr(out, "{\"v\":1,\"from\":")) != PF_OK ||
+	    (e = pf_buf_json_str(out, r->self)) != PF_OK ||
+	    (e = pf_buf_addstr(out, ",\"to\":")) != PF_OK ||
+	    (e = pf_buf_json_str(out, r->peer)) != PF_OK ||
+	    (e = pf_buf_addstr(out, ",\"aud\":")) != PF_OK ||
+	    (e = pf_buf_json_str(out, r->aud)) != PF_OK ||
+	    (e = pf_buf_printf(out, ",\"ts\":%lld,\"nonce\":",
+	    (long long)r->ts)) != PF_OK ||
+	    (e = pf_buf_json_str(out, r->nonce)) != PF_OK)
+		return e;
+	if (r->since[0] != '\0' &&
+	    ((e = pf_buf_addstr(out, ",\"since\":")) != PF_OK ||
+	    (e = pf_buf_json_str(out, r->since)) != PF_OK))
+		return e;
+	return pf_buf_printf(out, ",\"limit\":%ld}", r->limit);
+}
+
+/* Every member of o must be in names[0..n). */
+static enum pf_err
+only_members(struct json_object *o, const char *const *names, size_t n,
+    const char *what)
+{
+	size_t i;
+
+	json_object_object_foreach(o, key, val) {
+		(void)val;
+		for (i = 0; i < n; i++)
+			if (strcmp(key, names[i]) == 0)
+				break;
+		if (i == n)
+			return pf_err(PF_ERR_INVALID, "%s: unknown member "
+			    "\"%.40s\"", what, key);
+	}
+	return PF_OK;
+}
+
+/* A required member (NOTFOUND is a malformed page, not a 404). */
+static enum pf_err
+need(enum pf_err e, const char *what)
+{
+	char msg[300];
+
+	if (e == PF_OK)
+		return PF_OK;
+	snprintf(msg, sizeof(msg), "%s", pf_errmsg());
+	return pf_err(e == PF_ERR_NOTFOUND ? PF_ERR_INVALID : e, "%s: %s",
+	    what, msg);
+}
+
+/* The member fpr must be a fingerprint equal to want. */
+static enum pf_err
+same_fpr(struct json_object *o, const char *name, const char *want,
+    const char *what)
+{
+	const char	*s;
+	char		 fpr[PF_FPR_MAX];
+	enum pf_err	 e;
+
+	if ((e = need(pf_json_get_str(o, name, 40, 64, &s), what)) != PF_OK)
+		return e;
+	if (pf_fpr_normalize(s, fpr) != PF_OK)
+		return pf_err(PF_ERR_INVALID, "%s: %s: not a fingerprint", what,
+		    name);
+	if (strcmp(fpr, want) != 0)
+		return pf_err(PF_ERR_FORBIDDEN, "%s: %s is %s, not %s", what,
+		    name, fpr, want);
+	return PF_OK;
+}
+
+/* Check one element of posts and fill *fp from it. */
+static enum pf_err
+check_post(struct json_object *v, size_t i, const struct pf_fetch_req *r,
+    struct pf_fetch_post *fp)
+{
+	const char	*id, *sig;
+	char		 what[48];
+	enum pf_err	 e;
+
+	snprintf(what, sizeof(what), "posts[%zu]", i);
+	if (!json_object_is_type(v, json_type_object))
+		return pf_err(PF_ERR_INVALID, "%s: not an object", what);
+	if ((e = only_members(v, post_members, 4, what)) != PF_OK ||
+	    (e = need(pf_json_get_str(v, "id", 1, PF_ID_MAX - 1, &id),
+	    what)) != PF_OK ||
+	    (e = same_fpr(v, "author", r->peer, what)) != PF_OK ||
+	    (e = need(pf_json_get_str(v, "post", 1, PF_POST_MAX, &fp->json),
+	    what)) != PF_OK ||
+	    (e = need(pf_json_get_str(v, "sig", 1, PF_SIG_MAX, &sig),
+	    what)) != PF_OK)
+		return e;
+	if (!pf_id_valid(id))
+		return pf_err(PF_ERR_INVALID, "%s: id: not a post id", what);
+	snprintf(what, sizeof(what), "post %s", id);
+	fp->json_len = (size_t)json_object_get_string_len(
+	    json_object_object_get(v, "post"));
+	fp->sig = sig;
+	fp->sig_len = strlen(sig);
+	if (fp->json_len > PF_POST_MAX || fp->sig_len > PF_SIG_MAX)
+		return pf_err(PF_ERR_LIMIT, "%s: larger than %d bytes", what,
+		    fp->json_len > PF_POST_MAX ? PF_POST_MAX : PF_SIG_MAX);
+	if (strncmp(sig, SIG_HEAD, strlen(SIG_HEAD)) != 0)
+		return pf_err(PF_ERR_INVALID, "%s: sig: not an armored OpenPGP "
+		    "signature", what);
+	if ((e = pf_post_parse(fp->json, fp->json_len, &fp->post)) != PF_OK)
+		return need(e, what);
+	if (strcmp(fp->post->author, r->peer) != 0)
+		return pf_err(PF_ERR_FORBIDDEN, "%s: attributedTo is %s, not the "
+		    "friend %s", what, fp->post->author, r->peer);
+	if (strcmp(fp->post->id, id) != 0)
+		return pf_err(PF_ERR_INVALID, "%s: the post's own id is %s",
+		    what, fp->post->id);
+	return PF_OK;
+}
+
+/* The page's own members: v, from, to, nonce, next, more. */
+static enum pf_err
+check_head(struct json_object *o, const struct pf_fetch_req *r,
+    struct pf_fetch_page *pg)
+{
+	const char		*s;
+	int64_t			 v;
+	struct pf_cursor	 c;
+	enum pf_err		 e;
+
+	if ((e = only_members(o, page_members, 7, "response")) != PF_OK ||
+	    (e = need(pf_json_get_int(o, "v", 0, 1000, &v), "response")) != PF_OK)
+		return e;
+	if (v != 1)
+		return pf_err(PF_ERR_INVALID, "response: v: version %lld not "
+		    "supported", (long long)v);
+	if ((e = same_fpr(o, "from", r->peer, "response")) != PF_OK ||
+	    (e = same_fpr(o, "to", r->self, "response")) != PF_OK ||
+	    (e = need(pf_json_get_str(o, "nonce", 1, 64, &s),
+	    "response")) != PF_OK)
+		return e;
+	if (strcmp(s, r->nonce) != 0)
+		return pf_err(PF_ERR_FORBIDDEN, "response: nonce: not the one "
+		    "we sent (a replayed answer)");
+	if ((e = need(pf_json_get_str(o, "next", 0, PF_CURSOR_MAX - 1, &s),
+	    "response")) != PF_OK ||
+	    (e = need(pf_json_get_bool(o, "more", &pg->more), "response")) != PF_OK)
+		return e;
+	if (strlen(s) >= PF_CURSOR_MAX || pf_cursor_parse(s, &c) != PF_OK)
+		return pf_err(PF_ERR_INVALID, "response: next: not a cursor");
+	memcpy(pg->next, s, strlen(s) + 1);
+	return PF_OK;
+}
+
+enum pf_err
+pf_fetch_page_parse(const char *buf, size_t len, const struct pf_fetch_req *r,
+    struct pf_fetch_page *out)
+{
+	struct json_object	*o = NULL, *posts;
+	struct pf_fetch_page	 pg;
+	size_t			 i;
+	enum pf_err		 e;
+
+	memset(&pg, 0, sizeof(pg));
+	if ((e = pf_json_parse(buf, len, PF_FETCH_DEPTH, &o)) != PF_OK)
+		return need(e, "response");
+	pg.doc = o;
+	if ((e = check_head(o, r, &pg)) != PF_OK ||
+	    (e = need(pf_json_get_arr(o, "posts", 0, (size_t)r->limit, &posts),
+	    "response")) != PF_OK)
+		goto out;
+	pg.n = json_object_array_length(posts);
+	if (pg.n > 0 && (pg.posts = calloc(pg.n, sizeof(*pg.posts))) == NULL) {
+		e = pf_err(PF_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < pg.n && e == PF_OK; i++)
+		e = check_post(json_object_array_get_idx(posts, i), i, r,
+		    &pg.posts[i]);
+	if (e == PF_OK && pg.more && pg.n == 0)
+		e = pf_err(PF_ERR_INVALID, "response: more is true on an "
+		    "empty page");
+out:
+	if (e != PF_OK) {
+		pf_fetch_page_free(&pg);
+		return e;
+	}
+	*out = pg;
+	return PF_OK;
+}
+
+void
+pf_fetch_page_free(struct pf_fetch_page *pg)
+{
+	size_t i;
+
+	for (i = 0; i < pg->n && pg->posts != NULL; i++)
+		pf_post_free(pg->posts[i].post);
+	free(pg->posts);
+	json_object_put(pg->doc);
+	memset(pg, 0, sizeof(*pg));
+}
