@@ -127,18 +127,6 @@ pf_http_finish(struct pf_http *h)
 	FCGX_Finish_r(&h->req);
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Percent-decode s[0..len) into out (n bytes, NUL-terminated); plus: '+'
  * is a space (query strings).  NUL and control bytes are refused.
@@ -154,9 +142,9 @@ decode(const char *s, size_t len, int plus, char *out, size_t n)
 		if (c == '%') {
 			if (i + 2 >= len)
 				return pf_err(PF_ERR_INVALID, "truncated %% escape");
-			if (hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0)
+			if (pf_hexval(s[i + 1]) < 0 || pf_hexval(s[i + 2]) < 0)
 				return pf_err(PF_ERR_INVALID, "bad %% escape");
-			c = hexval(s[i + 1]) * 16 + hexval(s[i + 2]);
+			c = pf_hexval(s[i + 1]) * 16 + pf_hexval(s[i + 2]);
 			i += 2;
 		} else if (c == '+' && plus)
 			c = ' ';

@@ -40,18 +40,6 @@ skip_ws(struct scan *s)
 		s->p++;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Scan a string literal at s->p (which is at the opening quote).  A
  * "\u0000" escape or a raw control character is an error: C code would
@@ -72,9 +60,9 @@ scan_string(struct scan *s, const char *what)
 		if (*s->p != 'u')
 			continue;
 		for (v = 0, i = 1; i <= 4; i++) {
-			if (s->p + i >= s->end || hexval(s->p[i]) < 0)
+			if (s->p + i >= s->end || pf_hexval(s->p[i]) < 0)
 				return bad(s, "bad \\u escape");
-			v = v * 16 + hexval(s->p[i]);
+			v = v * 16 + pf_hexval(s->p[i]);
 		}
 		if (v == 0)
 			return pf_err(PF_ERR_INVALID,
@@ -86,9 +74,9 @@ scan_string(struct scan *s, const char *what)
 			return bad(s, "lone UTF-16 surrogate escape");
 		if (v >= 0xD800 && v <= 0xDBFF) {
 			if (s->end - s->p < 7 || s->p[1] != '\\' ||
-			    s->p[2] != 'u' || hexval(s->p[3]) != 0xD ||
-			    hexval(s->p[4]) < 0xC || hexval(s->p[5]) < 0 ||
-			    hexval(s->p[6]) < 0)
+			    s->p[2] != 'u' || pf_hexval(s->p[3]) != 0xD ||
+			    pf_hexval(s->p[4]) < 0xC || pf_hexval(s->p[5]) < 0 ||
+			    pf_hexval(s->p[6]) < 0)
 				return bad(s, "lone UTF-16 surrogate escape");
 			s->p += 6;
 		}

@@ -98,6 +98,11 @@ enum pf_err	 pf_fpr_normalize(const char *s, char out[PF_FPR_MAX]);
 /* True if s is a post id as made by pf_id_next() (see doc/PROTOCOL.md). */
 int		 pf_id_valid(const char *s);
 
+/* The value of hex digit c (either case), or -1. */
+int		 pf_hexval(int c);
+/* True if s is exactly n lowercase hex digits (a nonce, a SHA-256). */
+int		 pf_hex_lower(const char *s, size_t n);
+
 /* Lowercase hex SHA-256 of a buffer. */
 void		 pf_sha256_hex(const void *, size_t, char out[PF_SHA256_HEX]);
 

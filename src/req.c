@@ -37,17 +37,6 @@ fail(enum pf_err e, const char *prefix)
 	    prefix, msg);
 }
 
-int
-pf_hex_lower(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return s[n] == '\0';
-}
-
 /* True if key is in the NULL-terminated list. */
 static int
 listed(const char *const *list, const char *key)

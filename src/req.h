@@ -60,7 +60,4 @@ struct pf_req {
 enum pf_err	 pf_req_parse(const char *buf, size_t len, const struct pf_req_want *,
 		    struct pf_req *out);
 
-/* True if s is exactly n lowercase hex digits (a nonce, a SHA-256). */
-int		 pf_hex_lower(const char *s, size_t n);
-
 #endif

@@ -154,6 +154,29 @@ pf_id_valid(const char *s)
 	return s[18] == '\0';
 }
 
+int
+pf_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+pf_hex_lower(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]) && (s[i] < 'a' || s[i] > 'f'))
+			return 0;
+	return s[n] == '\0';
+}
+
 void
 pf_sha256_hex(const void *p, size_t n, char out[PF_SHA256_HEX])
 {
