@@ -36,5 +36,9 @@ int	cli_friend(const char *, int, char **);
 int	cli_group(const char *, int, char **);
 int	cli_block(const char *, int, char **);
 int	cli_unblock(const char *, int, char **);
+int	cli_status(const char *, int, char **);
+int	cli_doctor(const char *, int, char **);
+int	cli_export(const char *, int, char **);
+int	cli_import(const char *, int, char **);
 
 #endif

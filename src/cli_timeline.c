@@ -18,6 +18,7 @@
 #include "store.h"
 
 #define CHUNK	200	/* timeline entries per index call */
+#define IMAGE_TAG "image: "	/* how pf_post_render() starts an image line */
 
 struct tl {
 	struct pf_node	*n;
@@ -27,22 +28,44 @@ struct tl {
 	size_t		 seen;		/* entries visited in this chunk */
 };
 
+/*
+ * Print one rendered line, indented.  An image line names the attachment
+ * by its digest: it becomes the local path once the fetcher has the file,
+ * and says it has not yet otherwise.
+ */
+static void
+print_line(struct tl *t, const char *author, const char *line)
+{
+	char	rel[192], *path;
+	size_t	k = sizeof(IMAGE_TAG) - 1;
+
+	if (strncmp(line, IMAGE_TAG, k) != 0 ||
+	    strspn(line + k, "0123456789abcdef") != PF_SHA256_HEX - 1) {
+		printf("  %s\n", line);
+		return;
+	}
+	snprintf(rel, sizeof(rel), "friends/%.64s/media/%.64s", author,
+	    line + k);
+	if (!pf_store_exists(t->n->st, rel) ||
+	    (path = pf_store_join(t->n->st, rel)) == NULL) {
+		printf("  %s, not fetched yet\n", line);
+		return;
+	}
+	printf("  %s%s%s\n", IMAGE_TAG, path, line + k + PF_SHA256_HEX - 1);
+	free(path);
+}
+
 /* The rendering of one post, indented under its header line. */
 static enum pf_err
 print_text(struct tl *t, const struct pf_entry *en, const struct pf_post *p,
     const char *name)
 {
 	struct pf_buf	 out = { 0 };
-	char		 when[32], rel[128], *media, *line, *nl;
+	char		 when[32], *line, *nl;
 	size_t		 i;
 	enum pf_err	 e;
 
-	snprintf(rel, sizeof(rel), "friends/%s/media", en->author);
-	if ((media = pf_store_join(t->n->st, rel)) == NULL)
-		return pf_err(PF_ERR_NOMEM, "out of memory");
-	e = pf_post_render(p, media, &out);
-	free(media);
-	if (e == PF_OK) {
+	if ((e = pf_post_render(p, NULL, &out)) == PF_OK) {
 		pf_time_fmt(p->published_ms, when);
 		printf("%s%s  %s  to:", t->shown ? "\n" : "", name, when);
 		for (i = 0; i < p->nto; i++)
@@ -51,7 +74,7 @@ print_text(struct tl *t, const struct pf_entry *en, const struct pf_post *p,
 		for (line = out.data; line != NULL && *line != '\0'; line = nl) {
 			if ((nl = strchr(line, '\n')) != NULL)
 				*nl++ = '\0';
-			printf("  %s\n", line);
+			print_line(t, en->author, line);
 		}
 	}
 	pf_buf_free(&out);

@@ -13,13 +13,24 @@
  *            authenticates every post in the page (one OpenPGP operation
  *            per page, not per post); fetch_page.c checks the rest; the
  *            posts and their signatures are written (files first), then
- *            indexed, then the cursor and ETag saved; more: next request.
+ *            indexed, then the cursor and ETag saved (fetch_store.c);
+ *            more: next request;
+ *   media    once the feed is done (or idle), the Image attachments of
+ *            the friend's stored posts that are not in friends/<fpr>/media
+ *            yet, a bounded number per run (fetch_media.c).
  *
  * A run killed anywhere leaves the cursor at the last page whose posts are
  * all on disk and indexed; the next run asks again from there and writes
  * the same bytes again, so nothing is lost and nothing is duplicated.
+ * Attachments come after the cursor moved, on purpose: a friend whose
+ * media fails (or is hostile) must not hold its posts back.  They are not
+ * lost either, since every run looks for the missing attachments of all
+ * the friend's stored posts, not only of the pages it just received.
  * The keyring is opened on first need: a run where every friend answers
- * 304 starts no gpg process.
+ * 304 and no attachment is missing starts no gpg process.
+ *
+ * A public job (pf_fetch_public) reads GET /feed pages of a node whose key
+ * we hold instead, verifying every post's own signature.
  */
 #include "config.h"
 
@@ -28,13 +39,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "envelope.h"
-#include "fetch.h"
+#include "fetch_int.h"
 #include "index.h"
 #include "json.h"
 #include "keyring.h"
@@ -46,28 +59,7 @@
 #define PGP_TYPE	"application/pgp-encrypted"
 #define SELF_META	"fetch.self"	/* cached own fingerprint (index meta) */
 #define RUN_LOCK	"tmp/fetch.lock"
-
-struct pf_fetcher {
-	struct pf_node			*n;
-	int				 lockfd;
-	int				 kr_tried;
-	struct pf_net			*net;
-	const struct pf_fetch_opts	*opts;
-	struct pf_fetch_stats		*stats;
-};
-
-/* One friend's fetch. */
-struct job {
-	struct pf_fetcher	*f;
-	struct pf_friend	 fr;
-	struct pf_fetch_req	 req;
-	struct pf_buf		 body;		/* sealed request */
-	struct pf_xfer		 x;
-	char			 feed[PF_URL_MAX + 8];	/* <url>/feed */
-	int			 probing;
-	int			 idle;
-	size_t			 nposts;
-};
+#define PUBLIC_META	"fetch.public."	/* + fpr: a public feed's cursor */
 
 /* Take the run lock: one fetcher per state directory. */
 static enum pf_err
@@ -154,8 +146,8 @@ pf_fetch_close(struct pf_fetcher *f)
 }
 
 /* Open the keyring on first need and learn (and cache) our fingerprint. */
-static enum pf_err
-need_keyring(struct pf_fetcher *f)
+enum pf_err
+fetch_keyring(struct pf_fetcher *f)
 {
 	struct pf_keyinfo	 self;
 	struct pf_node		*n = f->n;
@@ -175,6 +167,7 @@ need_keyring(struct pf_fetcher *f)
 	return pf_index_meta_put(n->ix, SELF_META, n->self);
 }
 
+
 /* Save the friend's state under the store's writer lock. */
 static enum pf_err
 save_state(struct job *j)
@@ -189,9 +182,12 @@ save_state(struct job *j)
 	return e;
 }
 
-/* The job is over: record the result, report, count. */
-static void
-job_end(struct job *j, enum pf_err err, const char *why)
+/*
+ * The job is over: record the result (in state.json, unless a public job,
+ * whose node may not be a friend), report, count, free the job.
+ */
+void
+fetch_end(struct job *j, enum pf_err err, const char *why)
 {
 	struct pf_fetch_stats	*s = j->f->stats;
 	const struct pf_fetch_opts *o = j->f->opts;
@@ -201,10 +197,10 @@ job_end(struct job *j, enum pf_err err, const char *why)
 	else
 		pf_log_sanitize(why, j->fr.result, sizeof(j->fr.result));
 	j->fr.time_ms = pf_now_ms();
-	if (err == PF_OK && save_state(j) != PF_OK) {
+	if (err == PF_OK && !j->pub && save_state(j) != PF_OK) {
 		err = PF_ERR_SYS;
 		pf_log_sanitize(pf_errmsg(), j->fr.result, sizeof(j->fr.result));
-	} else if (err != PF_OK)
+	} else if (err != PF_OK && !j->pub)
 		(void)save_state(j);
 	if (err == PF_OK) {
 		s->ok++;
@@ -226,17 +222,42 @@ job_fail(struct job *j, enum pf_err e)
 	char why[PF_RESULT_MAX];
 
 	snprintf(why, sizeof(why), "%s", pf_errmsg());
-	job_end(j, e, why);
+	fetch_end(j, e, why);
 }
 
-/* Queue the job's transfer. */
-static enum pf_err
-send_xfer(struct job *j, const void *body, size_t len, const char *etag)
+/* Pass a note about the job's friend to the caller, sanitized. */
+void
+fetch_note(struct job *j, const char *fmt, ...)
+{
+	const struct pf_fetch_opts	*o = j->f->opts;
+	char				 raw[512], msg[512];
+	va_list				 ap;
+
+	if (o->note == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	va_end(ap);
+	pf_log_sanitize(raw, msg, sizeof(msg));
+	o->note(&j->fr, msg, o->arg);
+}
+
+/*
+ * Queue the job's transfer to j->url: a POST of body with our Peerfeed-From
+ * hint, or a GET if body is NULL (anonymous: public pages and media need
+ * no name), If-None-Match etag unless "", the answer capped at max_body
+ * (0: the engine's cap).
+ */
+enum pf_err
+fetch_send(struct job *j, const void *body, size_t len, const char *etag,
+    size_t max_body)
 {
 	pf_xfer_free(&j->x);
-	j->x = (struct pf_xfer){ .url = j->feed, .body = body,
-	    .body_len = len, .ctype = PGP_TYPE, .from = j->f->n->self,
-	    .etag = etag[0] != '\0' ? etag : NULL, .arg = j };
+	j->x = (struct pf_xfer){ .url = j->url, .body = body,
+	    .body_len = len, .ctype = body != NULL ? PGP_TYPE : NULL,
+	    .from = body != NULL ? j->f->n->self : NULL,
+	    .etag = etag[0] != '\0' ? etag : NULL, .max_body = max_body,
+	    .arg = j };
 	return pf_net_start(j->f->net, &j->x);
 }
 
@@ -254,126 +275,94 @@ make_nonce(char out[33])
 	return PF_OK;
 }
 
-/* Seal and queue the request for the page after the saved cursor. */
+/*
+ * Complete the private request r (the caller set aud and since/limit or
+ * media): us, the friend, the time, a fresh nonce; sign and encrypt its
+ * plaintext to the friend into j->body.
+ */
+enum pf_err
+fetch_seal(struct job *j, struct pf_fetch_req *r)
+{
+	struct pf_buf	plain = { 0 };
+	enum pf_err	e;
+
+	if ((e = fetch_keyring(j->f)) != PF_OK)
+		return e;
+	memcpy(r->self, j->f->n->self, sizeof(r->self));
+	memcpy(r->peer, j->fr.fpr, sizeof(r->peer));
+	r->ts = pf_now_ms() / 1000;
+	pf_buf_reset(&j->body);
+	if ((e = make_nonce(r->nonce)) == PF_OK &&
+	    (e = pf_fetch_request(r, &plain)) == PF_OK)
+		e = pf_envelope_seal(j->f->n->kr, r->peer, plain.data, plain.len,
+		    0, &j->body);
+	pf_buf_free(&plain);
+	return e;
+}
+
+/*
+ * Open the sealed answer in j->x into plain (at most max bytes): it must
+ * be signed by the friend, and by no one else.
+ */
+enum pf_err
+fetch_open(struct job *j, size_t max, struct pf_buf *plain)
+{
+	char	signer[PF_FPR_MAX];
+	int64_t	t;
+	enum pf_err e;
+
+	if (strncasecmp(j->x.resp_ctype, PGP_TYPE, strlen(PGP_TYPE)) != 0)
+		return pf_err(PF_ERR_INVALID, "answer is not %s", PGP_TYPE);
+	if ((e = pf_envelope_open(j->f->n->kr, j->x.resp.data, j->x.resp.len,
+	    max, plain, signer, &t)) != PF_OK)
+		return e;
+	if (strcmp(signer, j->fr.fpr) != 0)
+		return pf_err(PF_ERR_BADSIG, "answer signed by %s, not by the "
+		    "friend", signer);
+	return PF_OK;
+}
+
+/* Queue the request for the page after the cursor. */
 static enum pf_err
 job_request(struct job *j)
 {
 	struct pf_fetch_req	*r = &j->req;
-	struct pf_buf		 plain = { 0 };
 	enum pf_err		 e;
 
-	if ((e = need_keyring(j->f)) != PF_OK)
-		return e;
 	memset(r, 0, sizeof(*r));
-	memcpy(r->self, j->f->n->self, sizeof(r->self));
 	memcpy(r->peer, j->fr.fpr, sizeof(r->peer));
-	snprintf(r->aud, sizeof(r->aud), "%s", j->feed);
 	snprintf(r->since, sizeof(r->since), "%s", j->fr.cursor);
-	r->ts = pf_now_ms() / 1000;
 	r->limit = PF_FETCH_LIMIT;
-	pf_buf_reset(&j->body);
-	if ((e = make_nonce(r->nonce)) == PF_OK &&
-	    (e = pf_fetch_request(r, &plain)) == PF_OK &&
-	    (e = pf_envelope_seal(j->f->n->kr, r->peer, plain.data, plain.len,
-	    0, &j->body)) == PF_OK)
-		e = send_xfer(j, j->body.data, j->body.len, j->fr.etag);
-	pf_buf_free(&plain);
-	return e;
+	if (j->pub) {
+		r->pub = 1;
+		if ((e = pf_fetch_public_url(j->fr.url, r->since, r->limit,
+		    j->url, sizeof(j->url))) != PF_OK)
+			return e;
+		return fetch_send(j, NULL, 0, "", 0);
+	}
+	snprintf(r->aud, sizeof(r->aud), "%s/feed", j->fr.url);
+	snprintf(j->url, sizeof(j->url), "%s", r->aud);
+	if ((e = fetch_seal(j, r)) != PF_OK)
+		return e;
+	return fetch_send(j, j->body.data, j->body.len, j->fr.etag, 0);
 }
 
 /* Start a job: the cheap probe when an ETag is saved, else the request. */
 static enum pf_err
 job_start(struct job *j)
 {
-	if (j->fr.etag[0] != '\0' && j->f->n->self[0] != '\0') {
-		j->probing = 1;
-		return send_xfer(j, "", 0, j->fr.etag);
+	if (!j->pub && j->fr.etag[0] != '\0' && j->f->n->self[0] != '\0') {
+		j->phase = JOB_PROBE;
+		snprintf(j->url, sizeof(j->url), "%s/feed", j->fr.url);
+		return fetch_send(j, "", 0, j->fr.etag, 0);
 	}
+	j->phase = JOB_FEED;
 	return job_request(j);
 }
 
-/* Write the page's posts (signature, then post), index them, save state. */
-static enum pf_err
-page_commit(struct job *j, const struct pf_fetch_page *pg)
-{
-	struct pf_node		*n = j->f->n;
-	struct pf_index_item	*it = NULL;
-	char			 rel[192];
-	size_t			 i;
-	enum pf_err		 e;
-
-	if (pg->n > 0 && (it = calloc(pg->n, sizeof(*it))) == NULL)
-		return pf_err(PF_ERR_NOMEM, "out of memory");
-	if ((e = pf_store_lock(n->st, 1)) != PF_OK)
-		goto out;
-	for (i = 0; i < pg->n && e == PF_OK; i++) {
-		const struct pf_fetch_post *p = &pg->posts[i];
-
-		snprintf(rel, sizeof(rel), "friends/%s/posts/%s.json.sig",
-		    j->fr.fpr, p->post->id);
-		if ((e = pf_store_write(n->st, rel, p->sig, p->sig_len)) != PF_OK)
-			break;
-		rel[strlen(rel) - 4] = '\0';
-		e = pf_store_write(n->st, rel, p->json, p->json_len);
-		it[i] = (struct pf_index_item){ p->post, p->json, p->json_len,
-		    p->sig, p->sig_len, 0 };
-	}
-	if (e == PF_OK && pg->n > 0)
-		e = pf_index_put(n->ix, it, pg->n);
-	if (e == PF_OK) {
-		memcpy(j->fr.cursor, pg->next, sizeof(j->fr.cursor));
-		snprintf(j->fr.etag, sizeof(j->fr.etag), "%s", pg->more ? "" :
-		    j->x.resp_etag);
-		e = pf_friend_save(n->st, &j->fr);
-	}
-	pf_store_unlock(n->st);
-out:
-	free(it);
-	return e;
-}
-
-/* Open, check and store the page in the job's answer; *more if it goes on. */
-static enum pf_err
-page_take(struct job *j, int *more)
-{
-	struct pf_fetch_page	 pg = { 0 };
-	struct pf_buf		 plain = { 0 };
-	char			 signer[PF_FPR_MAX];
-	int64_t			 t;
-	enum pf_err		 e;
-
-	if (strncasecmp(j->x.resp_ctype, PGP_TYPE, strlen(PGP_TYPE)) != 0)
-		return pf_err(PF_ERR_INVALID, "answer is not %s", PGP_TYPE);
-	if ((e = pf_envelope_open(j->f->n->kr, j->x.resp.data, j->x.resp.len,
-	    PF_FETCH_PLAIN_MAX, &plain, signer, &t)) != PF_OK)
-		goto out;
-	if (strcmp(signer, j->fr.fpr) != 0) {
-		e = pf_err(PF_ERR_BADSIG, "answer signed by %s, not by the "
-		    "friend", signer);
-		goto out;
-	}
-	if ((e = pf_fetch_page_parse(plain.data, plain.len, &j->req,
-	    &pg)) != PF_OK)
-		goto out;
-	if (pg.more && strcmp(pg.next, j->req.since) == 0) {
-		e = pf_err(PF_ERR_INVALID, "response: next does not move past "
-		    "since, yet more is true");
-		goto out;
-	}
-	if ((e = page_commit(j, &pg)) != PF_OK)
-		goto out;
-	j->nposts += pg.n;
-	j->f->stats->pages++;
-	*more = pg.more;
-out:
-	pf_fetch_page_free(&pg);
-	pf_buf_free(&plain);
-	return e;
-}
-
 /* "HTTP 403: <detail>" from an error answer's JSON body, if it has one. */
-static enum pf_err
-http_error(const struct pf_xfer *x)
+enum pf_err
+fetch_http_error(const struct pf_xfer *x)
 {
 	struct json_object	*o = NULL;
 	const char		*d = "";
@@ -399,91 +388,194 @@ job_step(struct job *j)
 	enum pf_err	 e;
 
 	j->f->stats->bytes += x->resp.len;
+	if (j->phase == JOB_MEDIA) {
+		fetch_media_step(j);
+		return;
+	}
 	if (x->err != PF_OK) {
-		job_end(j, x->err, x->error);
+		fetch_end(j, x->err, x->error);
 		return;
 	}
 	if (x->status == 304) {
 		j->idle = 1;
-		job_end(j, PF_OK, NULL);
+		fetch_media_start(j);
 		return;
 	}
-	if (j->probing) {
+	if (j->phase == JOB_PROBE) {
 		/* The ETag is stale: ask properly. */
-		j->probing = 0;
+		j->phase = JOB_FEED;
 		e = job_request(j);
 	} else if (x->status != 200)
-		e = http_error(x);
-	else if ((e = page_take(j, &more)) == PF_OK && more)
-		e = job_request(j);
-	else if (e == PF_OK) {
-		job_end(j, PF_OK, NULL);
+		e = fetch_http_error(x);
+	else if ((e = fetch_store_page(j, &more)) == PF_OK && !more) {
+		fetch_media_start(j);
 		return;
-	}
+	} else if (e == PF_OK)
+		e = job_request(j);
 	if (e != PF_OK)
 		job_fail(j, e);
 }
 
-/* Make the job for friend fpr and start it; 0 if it has no URL. */
-static int
+/* Count and report a friend whose state cannot be read. */
+static void
+bad_state(struct pf_fetcher *f, const char *fpr)
+{
+	struct pf_friend	fr;
+
+	memset(&fr, 0, sizeof(fr));
+	snprintf(fr.fpr, sizeof(fr.fpr), "%s", fpr);
+	pf_log_sanitize(pf_errmsg(), fr.result, sizeof(fr.result));
+	f->stats->friends++;
+	f->stats->failed++;
+	if (f->opts->report != NULL)
+		f->opts->report(&fr, 0, 0, f->opts->arg);
+}
+
+/* Make the job for friend fpr and start it; nothing if it has no URL. */
+static enum pf_err
 job_new(struct pf_fetcher *f, const char *fpr)
 {
 	struct job	*j;
-	char		 why[PF_RESULT_MAX];
 	enum pf_err	 e;
 
 	if ((j = calloc(1, sizeof(*j))) == NULL)
-		return -1;
+		return pf_err(PF_ERR_NOMEM, "out of memory");
 	j->f = f;
-	if ((e = pf_friend_load(f->n->st, fpr, &j->fr)) != PF_OK) {
-		snprintf(j->fr.fpr, sizeof(j->fr.fpr), "%s", fpr);
-		snprintf(why, sizeof(why), "%s", pf_errmsg());
-		f->stats->friends++;
-		f->stats->failed++;
-		if (f->opts->report != NULL) {
-			pf_log_sanitize(why, j->fr.result, sizeof(j->fr.result));
-			f->opts->report(&j->fr, 0, 0, f->opts->arg);
-		}
-		free(j);
-		return 0;
-	}
+	if (pf_friend_load(f->n->st, fpr, &j->fr) != PF_OK)
+		bad_state(f, fpr);
 	if (j->fr.url[0] == '\0') {
 		free(j);
-		return 0;
+		return PF_OK;
 	}
 	f->stats->friends++;
-	snprintf(j->feed, sizeof(j->feed), "%s/feed", j->fr.url);
 	if ((e = job_start(j)) != PF_OK)
 		job_fail(j, e);
-	return 0;
+	return PF_OK;
+}
+
+/* Start a run: the options and totals the jobs use, and the transport. */
+static enum pf_err
+run_begin(struct pf_fetcher *f, const struct pf_fetch_opts *o,
+    struct pf_fetch_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	f->opts = o;
+	f->stats = s;
+	return pf_net_open(&o->limits, o->jobs, &f->net);
+}
+
+/* Run the started jobs to their end, then close the transport. */
+static void
+run_drain(struct pf_fetcher *f)
+{
+	struct pf_xfer	*x;
+
+	while (pf_net_wait(f->net, &x) == PF_OK)
+		job_step(x->arg);
+	pf_net_close(f->net);
+	f->net = NULL;
 }
 
 enum pf_err
 pf_fetch_run(struct pf_fetcher *f, const struct pf_fetch_opts *o,
     struct pf_fetch_stats *s)
 {
-	struct pf_xfer	 *x;
 	char		**fprs = NULL;
 	size_t		  nf = 0, i;
 	enum pf_err	  e;
 
-	memset(s, 0, sizeof(*s));
-	f->opts = o;
-	f->stats = s;
-	if ((e = pf_friend_list(f->n->st, &fprs, &nf)) != PF_OK)
+	if ((e = run_begin(f, o, s)) != PF_OK)
 		return e;
-	if ((e = pf_net_open(&o->limits, o->jobs, &f->net)) != PF_OK)
-		goto out;
-	for (i = 0; i < nf; i++)
-		if (job_new(f, fprs[i]) == -1) {
-			e = pf_err(PF_ERR_NOMEM, "out of memory");
-			break;
-		}
-	while (pf_net_wait(f->net, &x) == PF_OK)
-		job_step(x->arg);
-out:
-	pf_net_close(f->net);
-	f->net = NULL;
+	if ((e = pf_friend_list(f->n->st, &fprs, &nf)) == PF_OK)
+		for (i = 0; i < nf && e == PF_OK; i++)
+			e = job_new(f, fprs[i]);
+	run_drain(f);
 	pf_store_names_free(fprs, nf);
+	return e;
+}
+
+/* The owner of a public feed must be a usable key in our keyring. */
+static enum pf_err
+public_key(struct pf_fetcher *f, const char *fpr)
+{
+	struct pf_keyinfo	k;
+	enum pf_err		e;
+
+	if ((e = fetch_keyring(f)) != PF_OK)
+		return e;
+	if (pf_keyring_lookup(f->n->kr, fpr, &k) != PF_OK)
+		return pf_err(PF_ERR_CONFIG, "%s: no such key in the keyring; "
+		    "import the node's key first (peerfeed friend add KEYFILE, "
+		    "having checked its fingerprint)", fpr);
+	if (k.secret)
+		return pf_err(PF_ERR_CONFIG, "%s: this node's own key", fpr);
+	if (k.disabled || k.revoked || k.expired || k.invalid)
+		return pf_err(PF_ERR_CONFIG, "%s: the key is %s", fpr,
+		    k.disabled ? "blocked" : "revoked, expired or invalid");
+	return PF_OK;
+}
+
+/*
+ * The job for the public feed of fpr at url: friends/<fpr>/ made (and a
+ * state.json without URL, if there was none, so the regular run leaves it
+ * alone), the cursor read from the index.
+ */
+static enum pf_err
+public_job(struct pf_fetcher *f, const char *url, const char *fpr,
+    struct job **out)
+{
+	struct pf_cursor	 c;
+	struct job		*j;
+	enum pf_err		 e;
+
+	if ((j = calloc(1, sizeof(*j))) == NULL)
+		return pf_err(PF_ERR_NOMEM, "out of memory");
+	j->f = f;
+	j->pub = 1;
+	memcpy(j->fr.fpr, fpr, sizeof(j->fr.fpr));
+	snprintf(j->fr.url, sizeof(j->fr.url), "%s", url);
+	snprintf(j->meta, sizeof(j->meta), "%s%s", PUBLIC_META, fpr);
+	if (pf_index_meta_get(f->n->ix, j->meta, j->fr.cursor,
+	    sizeof(j->fr.cursor)) != PF_OK ||
+	    pf_cursor_parse(j->fr.cursor, &c) != PF_OK)
+		j->fr.cursor[0] = '\0';
+	if ((e = pf_store_lock(f->n->st, 1)) == PF_OK) {
+		e = pf_friend_create(f->n->st, fpr, NULL);
+		pf_store_unlock(f->n->st);
+	}
+	if (e != PF_OK) {
+		free(j);
+		return e;
+	}
+	*out = j;
+	return PF_OK;
+}
+
+enum pf_err
+pf_fetch_public(struct pf_fetcher *f, const struct pf_fetch_opts *o,
+    const char *url, const char *fpr, struct pf_fetch_stats *s)
+{
+	struct job	*j = NULL;
+	char		 key[PF_FPR_MAX];
+	enum pf_err	 e;
+
+	memset(s, 0, sizeof(*s));
+	if (!pf_friend_url_valid(url))
+		return pf_err(PF_ERR_INVALID, "%.80s: not an http:// or https:// "
+		    "URL (at most %d bytes)", url, PF_URL_MAX - 1);
+	if (pf_fpr_normalize(fpr, key) != PF_OK)
+		return pf_err(PF_ERR_INVALID, "%.70s: not a fingerprint (40 or "
+		    "64 hex digits)", fpr);
+	if ((e = public_key(f, key)) != PF_OK ||
+	    (e = run_begin(f, o, s)) != PF_OK)
+		return e;
+	if ((e = public_job(f, url, key, &j)) == PF_OK) {
+		s->friends++;
+		if ((e = job_start(j)) != PF_OK) {
+			job_fail(j, e);
+			e = PF_OK;
+		}
+	}
+	run_drain(f);
 	return e;
 }

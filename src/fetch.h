@@ -3,10 +3,12 @@
  *
  * fetch.c is the algorithm: for every friend with a URL, ask the private
  * endpoint from the saved cursor, check the sealed answer and every post
- * in it, store and index the posts, and only then save the cursor.
+ * in it, store and index the posts (fetch_store.c), and only then save the
+ * cursor; then fetch the attachments still missing (fetch_media.c).
  * fetch_curl.c is the transport (the only user of libcurl) behind the
  * small pf_net interface below, so fetch.c never sees curl and its pure
- * parts (request building, response checks) are tested on their own.
+ * parts (fetch_page.c: request building, response checks) are tested on
+ * their own.
  */
 #ifndef PF_FETCH_H
 #define PF_FETCH_H
@@ -46,6 +48,7 @@ struct pf_xfer {
 	const char	*ctype;		/* Content-Type of the body */
 	const char	*from;		/* Peerfeed-From, or NULL */
 	const char	*etag;		/* If-None-Match, or NULL */
+	size_t		 max_body;	/* cap for this body; 0: the engine's */
 	void		*arg;		/* the caller's */
 	/* result */
 	enum pf_err	 err;		/* PF_OK, PF_ERR_NETWORK, PF_ERR_LIMIT */
@@ -88,24 +91,61 @@ void		 pf_xfer_free(struct pf_xfer *);
 #define PF_FETCH_PLAIN_MAX (8 * 1024 * 1024)	/* bytes of a response plaintext */
 #define PF_FETCH_BODY_MAX (12 * 1024 * 1024)	/* bytes of a response body */
 #define PF_SIG_MAX	16384		/* bytes of a detached signature */
+#define PF_FETCH_MEDIA_MAX (16 * 1024 * 1024)	/* bytes of one attachment */
+#define PF_FETCH_MEDIA_RUN 16		/* attachments tried per friend and run */
+#define PF_FETCH_URL_MAX (PF_URL_MAX + 256)	/* a request URL */
 
-/* What a request asked, so the response can be checked against it. */
+/*
+ * What a request asked, so the response can be checked against it.  A
+ * private feed request fills everything but media; a private media
+ * request sets media instead of since and limit; a public page (pub)
+ * needs only peer, since and limit.
+ */
 struct pf_fetch_req {
 	char	self[PF_FPR_MAX];	/* us: from */
 	char	peer[PF_FPR_MAX];	/* the friend: to */
-	char	aud[PF_URL_MAX + 8];	/* <url>/feed */
+	char	aud[PF_URL_MAX + 8];	/* <url>/feed or <url>/media */
 	char	nonce[33];		/* 32 lowercase hex digits */
 	char	since[PF_CURSOR_MAX];	/* "" = from the beginning */
+	char	media[PF_SHA256_HEX];	/* "" = a feed request */
 	int64_t	ts;			/* seconds since the epoch */
 	long	limit;
+	int	pub;			/* a public GET /feed page */
 };
 
 /*
  * The request plaintext for r, exactly as req.c parses it:
  *	{"v":1,"from":..,"to":..,"aud":..,"ts":..,"nonce":..[,"since":..],"limit":..}
- * since is left out when r->since is "".
+ * since is left out when r->since is "".  When r->media is set, the
+ * request asks for that attachment: "media" takes the place of since and
+ * limit.
  */
 enum pf_err	 pf_fetch_request(const struct pf_fetch_req *r, struct pf_buf *out);
+
+/*
+ * The URL of a public feed page into out (n bytes):
+ * <base>/feed?since=<since, percent-encoded>&limit=<limit>.
+ * PF_ERR_LIMIT if it does not fit.
+ */
+enum pf_err	 pf_fetch_public_url(const char *base, const char *since,
+		    long limit, char *out, size_t n);
+
+/* An Image attachment of a post. */
+struct pf_fetch_image {
+	char	sha[PF_SHA256_HEX];	/* digest, 64 lowercase hex digits */
+	int64_t	size;			/* bytes, as the post declares */
+	int	pub;			/* the post names "public" */
+};
+
+/*
+ * The Image attachments of the post json[0..len) (a post pf_post_parse()
+ * accepted when it arrived), at most max of them into out, *n set to how
+ * many.  Attachments other than Image, and malformed ones, are passed
+ * over: a post with none gives *n == 0.  PF_ERR_INVALID if json is not a
+ * JSON object.
+ */
+enum pf_err	 pf_fetch_images(const char *json, size_t len,
+		    struct pf_fetch_image *out, size_t max, size_t *n);
 
 /* One checked post of a response page; bytes borrowed from the page. */
 struct pf_fetch_post {
@@ -128,7 +168,8 @@ struct pf_fetch_page {
 /*
  * Parse and check a response plaintext against the request r: one flat
  * object with v 1, from == r->peer, to == r->self, nonce == r->nonce,
- * posts (at most r->limit), next (a cursor) and more (a boolean); every
+ * posts (at most r->limit), next (a cursor) and more (a boolean); for a
+ * public page (r->pub) only posts, next and more; every
  * post {id, author, post, sig} with author == r->peer, post bytes that
  * pf_post_parse() accepts, attributedTo == r->peer and the post's id ==
  * id, sig an armored signature of at most PF_SIG_MAX bytes.  Any failure
@@ -150,6 +191,13 @@ struct pf_fetch_opts {
 	/* Called after each friend, for progress and error reports. */
 	void			(*report)(const struct pf_friend *, int ok,
 				    size_t nposts, void *arg);
+	/*
+	 * Called, if not NULL, for what goes wrong short of failing a page:
+	 * a post older than the stored one (refused, the run goes on), an
+	 * attachment that could not be fetched (why).  msg is sanitized.
+	 */
+	void			(*note)(const struct pf_friend *,
+				    const char *msg, void *arg);
 	void			*arg;
 };
 
@@ -176,12 +224,29 @@ enum pf_err	 pf_fetch_open(const char *dir, int wait, struct pf_fetcher **out);
 void		 pf_fetch_close(struct pf_fetcher *);
 
 /*
- * Fetch every friend with a URL once.  Each friend's outcome is recorded
+ * Fetch every friend with a URL once, then the attachments missing from
+ * its stored posts (at most PF_FETCH_MEDIA_RUN, after its cursor is saved:
+ * a failed attachment fails the friend but keeps its posts, and is tried
+ * again next run).  Each friend's outcome is recorded
  * in its state.json and passed to opts->report; a friend's failure does
  * not stop the others.  Returns PF_OK unless the run itself could not
  * proceed (no memory, the store or the index failing).
  */
 enum pf_err	 pf_fetch_run(struct pf_fetcher *, const struct pf_fetch_opts *,
 		    struct pf_fetch_stats *);
+
+/*
+ * Read the public feed of the node at url (GET <url>/feed?since=..) whose
+ * owner's key fpr is in the keyring, though not necessarily a friend with
+ * a URL.  Each post's detached signature is verified on its own against
+ * that key; the posts are stored and indexed like a friend's, the cursor
+ * is kept in the index (meta "fetch.public.<fpr>"), then the missing
+ * public attachments are fetched.  The outcome goes to opts->report as
+ * for a friend.  PF_ERR_CONFIG (the message says why) when the key is not
+ * in the keyring, is the owner's own or is blocked; PF_ERR_INVALID for a
+ * bad url or fpr.
+ */
+enum pf_err	 pf_fetch_public(struct pf_fetcher *, const struct pf_fetch_opts *,
+		    const char *url, const char *fpr, struct pf_fetch_stats *);
 
 #endif

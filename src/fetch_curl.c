@@ -81,6 +81,13 @@ pf_net_close(struct pf_net *n)
 	free(n);
 }
 
+/* The byte cap of x's body: its own, else the engine's. */
+static size_t
+body_cap(const struct pf_net *n, const struct pf_xfer *x)
+{
+	return x->max_body != 0 ? x->max_body : n->lim.max_body;
+}
+
 /* Write callback: append to the body, abort the transfer past the cap. */
 static size_t
 on_body(char *p, size_t size, size_t nmemb, void *arg)
@@ -89,7 +96,7 @@ on_body(char *p, size_t size, size_t nmemb, void *arg)
 	struct xpriv	*xp = x->priv;
 	size_t		 n = size * nmemb;
 
-	if (n > xp->net->lim.max_body - x->resp.len) {
+	if (n > body_cap(xp->net, x) - x->resp.len) {
 		xp->over = 1;
 		return 0;	/* CURLE_WRITE_ERROR */
 	}
@@ -135,8 +142,6 @@ easy_limits(CURL *h, const struct pf_net_limits *l)
 	    (c = curl_easy_setopt(h, CURLOPT_TIMEOUT, l->timeout)) ||
 	    (c = curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, l->low_speed)) ||
 	    (c = curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, l->low_speed_time)) ||
-	    (c = curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
-	    (curl_off_t)l->max_body)) ||
 	    (c = curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L)) ||
 	    (c = curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L)) ||
 	    (c = curl_easy_setopt(h, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED)) ||
@@ -202,6 +207,8 @@ easy_make(struct pf_net *n, struct pf_xfer *x)
 	    (c = curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header)) ||
 	    (c = curl_easy_setopt(h, CURLOPT_HEADERDATA, x)) ||
 	    (c = curl_easy_setopt(h, CURLOPT_ERRORBUFFER, xp->errbuf)) ||
+	    (c = curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
+	    (curl_off_t)body_cap(n, x))) ||
 	    (c = curl_easy_setopt(h, CURLOPT_PRIVATE, x)))
 		return pf_err(PF_ERR_NETWORK, "curl: %s", curl_easy_strerror(c));
 	if (x->body != NULL &&
@@ -280,7 +287,7 @@ finish(struct pf_net *n, struct pf_xfer *x, CURLcode c)
 	if (xp->over || c == CURLE_FILESIZE_EXCEEDED) {
 		x->err = PF_ERR_LIMIT;
 		snprintf(x->error, sizeof(x->error), "response larger than %zu "
-		    "bytes: aborted", n->lim.max_body);
+		    "bytes: aborted", body_cap(n, x));
 	} else if (c != CURLE_OK) {
 		x->err = PF_ERR_NETWORK;
 		snprintf(x->error, sizeof(x->error), "%s", xp->errbuf[0] ?

@@ -17,9 +17,13 @@
 #include "post.h"
 
 #define SIG_HEAD	"-----BEGIN PGP SIGNATURE-----"
+#define POST_DEPTH	8	/* nesting of a post (doc/PROTOCOL.md, "JSON") */
 
 static const char *const page_members[] = {
 	"v", "from", "to", "nonce", "posts", "next", "more",
+};
+static const char *const public_members[] = {
+	"posts", "next", "more",
 };
 static const char *const post_members[] = {
 	"id", "author", "post", "sig",
@@ -40,11 +44,110 @@ pf_fetch_request(const struct pf_fetch_req *r, struct pf_buf *out)
 	    (long long)r->ts)) != PF_OK ||
 	    (e = pf_buf_json_str(out, r->nonce)) != PF_OK)
 		return e;
+	if (r->media[0] != '\0') {
+		if ((e = pf_buf_addstr(out, ",\"media\":")) != PF_OK ||
+		    (e = pf_buf_json_str(out, r->media)) != PF_OK)
+			return e;
+		return pf_buf_addstr(out, "}");
+	}
 	if (r->since[0] != '\0' &&
 	    ((e = pf_buf_addstr(out, ",\"since\":")) != PF_OK ||
 	    (e = pf_buf_json_str(out, r->since)) != PF_OK))
 		return e;
 	return pf_buf_printf(out, ",\"limit\":%ld}", r->limit);
+}
+
+/* True if c needs no percent-encoding in a query value (RFC 3986). */
+static int
+unreserved(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+	    c == '~';
+}
+
+enum pf_err
+pf_fetch_public_url(const char *base, const char *since, long limit,
+    char *out, size_t n)
+{
+	size_t		len;
+	int		k;
+	unsigned char	c;
+
+	k = snprintf(out, n, "%s/feed?since=", base);
+	if (k < 0 || (size_t)k >= n)
+		goto toolong;
+	len = (size_t)k;
+	for (; *since != '\0'; since++) {
+		c = (unsigned char)*since;
+		k = snprintf(out + len, n - len, unreserved(c) ? "%c" : "%%%02X",
+		    c);
+		if (k < 0 || (size_t)k >= n - len)
+			goto toolong;
+		len += (size_t)k;
+	}
+	k = snprintf(out + len, n - len, "&limit=%ld", limit);
+	if (k >= 0 && (size_t)k < n - len)
+		return PF_OK;
+toolong:
+	return pf_err(PF_ERR_LIMIT, "public feed URL: longer than %zu bytes",
+	    n - 1);
+}
+
+/* One attachment a, if it is a well-formed Image, into *img. */
+static int
+image_of(struct json_object *a, struct pf_fetch_image *img)
+{
+	const char	*type, *sha;
+	int64_t		 size;
+
+	if (!json_object_is_type(a, json_type_object) ||
+	    pf_json_get_str(a, "type", 1, 16, &type) != PF_OK ||
+	    strcmp(type, "Image") != 0 ||
+	    pf_json_get_str(a, "digest", 64, 64, &sha) != PF_OK ||
+	    !pf_hex_lower(sha, PF_SHA256_HEX - 1) ||
+	    pf_json_get_int(a, "size", 0, PF_JSON_INT_MAX, &size) != PF_OK)
+		return 0;
+	memcpy(img->sha, sha, PF_SHA256_HEX);
+	img->size = size;
+	return 1;
+}
+
+/* True if the post o names "public" in its to. */
+static int
+names_public(struct json_object *o)
+{
+	struct json_object	*to;
+	const char		*s;
+	size_t			 i;
+
+	if (pf_json_get_arr(o, "to", 1, SIZE_MAX, &to) != PF_OK)
+		return 0;
+	for (i = 0; i < json_object_array_length(to); i++) {
+		s = json_object_get_string(json_object_array_get_idx(to, i));
+		if (s != NULL && strcmp(s, "public") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+enum pf_err
+pf_fetch_images(const char *json, size_t len, struct pf_fetch_image *out,
+    size_t max, size_t *n)
+{
+	struct json_object	*o = NULL, *att;
+	size_t			 i, k = 0;
+	enum pf_err		 e;
+
+	if ((e = pf_json_parse(json, len, POST_DEPTH, &o)) != PF_OK)
+		return e;
+	if (pf_json_get_arr(o, "attachment", 1, SIZE_MAX, &att) == PF_OK)
+		for (i = 0; i < json_object_array_length(att) && k < max; i++)
+			if (image_of(json_object_array_get_idx(att, i), &out[k]))
+				out[k++].pub = names_public(o);
+	*n = k;
+	json_object_put(o);
+	return PF_OK;
 }
 
 /* Every member of o must be in names[0..n). */
@@ -144,14 +247,12 @@ check_post(struct json_object *v, size_t i, const struct pf_fetch_req *r,
 	return PF_OK;
 }
 
-/* The page's own members: v, from, to, nonce, next, more. */
+/* A private page's header: v, from, to, nonce. */
 static enum pf_err
-check_head(struct json_object *o, const struct pf_fetch_req *r,
-    struct pf_fetch_page *pg)
+check_sealed(struct json_object *o, const struct pf_fetch_req *r)
 {
 	const char		*s;
 	int64_t			 v;
-	struct pf_cursor	 c;
 	enum pf_err		 e;
 
 	if ((e = only_members(o, page_members, 7, "response")) != PF_OK ||
@@ -168,6 +269,21 @@ check_head(struct json_object *o, const struct pf_fetch_req *r,
 	if (strcmp(s, r->nonce) != 0)
 		return pf_err(PF_ERR_FORBIDDEN, "response: nonce: not the one "
 		    "we sent (a replayed answer)");
+	return PF_OK;
+}
+
+/* The page's own members: the header (private pages), next, more. */
+static enum pf_err
+check_head(struct json_object *o, const struct pf_fetch_req *r,
+    struct pf_fetch_page *pg)
+{
+	const char		*s;
+	struct pf_cursor	 c;
+	enum pf_err		 e;
+
+	if ((e = r->pub ? only_members(o, public_members, 3, "response") :
+	    check_sealed(o, r)) != PF_OK)
+		return e;
 	if ((e = need(pf_json_get_str(o, "next", 0, PF_CURSOR_MAX - 1, &s),
 	    "response")) != PF_OK ||
 	    (e = need(pf_json_get_bool(o, "more", &pg->more), "response")) != PF_OK)

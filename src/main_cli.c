@@ -40,6 +40,14 @@ static const struct cli_cmd cmds[] = {
 	    "       group list", "manage groups (gpg.conf group lines)" },
 	{ "block", cli_block, "block FPR", "block a key (gpg's disabled flag)" },
 	{ "unblock", cli_unblock, "unblock FPR", "unblock a key" },
+	{ "status", cli_status, "status [--json]",
+	    "identity, post counts, friends with their last fetch, index, disk" },
+	{ "doctor", cli_doctor, "doctor",
+	    "check the node and say what to do about each problem; exit 1 if any" },
+	{ "export", cli_export, "export FILE",
+	    "write the whole node, keys included, into one archive" },
+	{ "import", cli_import, "import FILE",
+	    "restore a node from an archive into a new or empty directory" },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 

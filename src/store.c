@@ -29,7 +29,11 @@ static const struct {
 	const char	*rel;
 	mode_t		 mode;
 } layout[] = {
-	{ "posts", 0755 }, { "media", 0755 }, { "friends", 0755 },
+	/*
+	 * Only public/ may be read by the web server (nginx serves it as
+	 * static files); private posts and attachments stay the owner's.
+	 */
+	{ "posts", 0700 }, { "media", 0700 }, { "friends", 0700 },
 	{ "public", 0755 }, { "gnupg", 0700 }, { "tmp", 0700 },
 };
 

@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
-# fake_node.py MODE PORT [GNUPGHOME PEER_FPR POST_FILE]: a hostile peerfeed
-# node on 127.0.0.1:PORT for t0320-fetch-hostile.  Modes:
+# fake_node.py MODE PORT [GNUPGHOME PEER_FPR POST_FILE [MEDIA_DIR]]: a
+# hostile peerfeed node on 127.0.0.1:PORT for t0320-fetch-hostile.  Modes:
 #   hang     accept connections and never answer
 #   big      answer every request with a 2 GB body (Content-Length set)
 #   foreign  a correctly sealed page whose one post is POST_FILE (a post
 #            attributed to someone else), signed by the node's own key
 #   badjson  a correctly sealed page whose plaintext is not JSON
+#   posts    a correctly sealed page of every post in the directory
+#            POST_FILE (*.json with *.json.sig, read at each request), and
+#            GET /media/<sha256> answered with whatever bytes the test put
+#            in MEDIA_DIR/<sha256> (a wrong digest, too many bytes)
 # The sealed modes decrypt the request with gpg in GNUPGHOME to echo its
 # nonce, so everything but the hostile part is what a real node sends.
-import json, socket, subprocess, sys, threading, time
+import glob, json, os, socket, subprocess, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 mode, port = sys.argv[1], int(sys.argv[2])
@@ -23,7 +27,34 @@ class H(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self):
+        if mode == "posts":
+            return self.media()
         self.do_POST()
+
+    def media(self):
+        name = os.path.basename(self.path)
+        try:
+            data = open(os.path.join(sys.argv[6], name), "rb").read()
+        except OSError:
+            self.send_response(404)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def page(self, req, files):
+        posts = []
+        for f in files:
+            p = open(f).read()
+            posts.append({"id": json.loads(p)["id"], "author": req["to"],
+                          "post": p, "sig": open(f + ".sig").read()})
+        return json.dumps({"v": 1, "from": req["to"], "to": req["from"],
+                           "nonce": req["nonce"], "posts": posts,
+                           "next": "1." + posts[-1]["id"],
+                           "more": False}).encode()
 
     def do_POST(self):
         n = int(self.headers.get("Content-Length") or 0)
@@ -47,15 +78,10 @@ class H(BaseHTTPRequestHandler):
         req = json.loads(gpg(home, ["--decrypt"], body))
         if mode == "badjson":
             plain = b'{"v":1,"from": oops'
+        elif mode == "posts":
+            plain = self.page(req, sorted(glob.glob(post + "/*.json")))
         else:
-            p = open(post).read()
-            sig = open(post + ".sig").read()
-            pid = json.loads(p)["id"]
-            plain = json.dumps({"v": 1, "from": req["to"], "to": req["from"],
-                                "nonce": req["nonce"], "posts": [
-                                    {"id": pid, "author": req["to"],
-                                     "post": p, "sig": sig}],
-                                "next": "1." + pid, "more": False}).encode()
+            plain = self.page(req, [post])
         out = gpg(home, ["--sign", "--encrypt", "-r", peer], plain)
         self.send_response(200)
         self.send_header("Content-Type", "application/pgp-encrypted")

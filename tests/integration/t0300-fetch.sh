@@ -1,10 +1,14 @@
 #!/bin/bash
 # t0300-fetch: two real nodes (own state dir, GNUPGHOME, responder, nginx
 # each) talking end to end: friend add by URL, posts to public, a group
-# and a key reach exactly the right node; an idle rerun transfers nothing
-# and starts no gpg process; edits and deletes propagate; a fetcher killed
-# mid-run and rerun ends in the same state as an uninterrupted run; two
-# runs at once do not collide.
+# and a key reach exactly the right node, with their images (public ones
+# by GET /media, the group's by the sealed POST /media); an idle rerun
+# transfers nothing and starts no gpg process; a missing image is fetched
+# again by the next run; a third node reads the public feed before it is
+# a friend (--public), then as a friend outside the group gets the public
+# image only; edits and deletes propagate; a fetcher killed mid-run and
+# rerun ends in the same state as an uninterrupted run; two runs at once
+# do not collide.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_http.sh"
 . "$(dirname "$0")/lib_fetch.sh"
@@ -29,6 +33,16 @@ PUB=$(pf a post "hello world") || exit 99
 FAM=$(pf a post --to group:family "for the family") || exit 99
 OTH=$(pf a post --to group:strangers "not for b") || exit 99
 KEY=$(pf a post --to "key:$FB" "just for bob") || exit 99
+# Two pictures (PNG magic, random bytes): one public, one for the family.
+for i in pub fam; do
+	printf '\211PNG\r\n\032\n' >"$T/$i.png"
+	head -c 6000 /dev/urandom >>"$T/$i.png"
+done
+SHA_PUB=$(sha256sum <"$T/pub.png" | cut -d' ' -f1)
+SHA_FAM=$(sha256sum <"$T/fam.png" | cut -d' ' -f1)
+IMG_PUB=$(pf a post --image "$T/pub.png" "a public picture") || exit 99
+IMG_FAM=$(pf a post --to group:family --image "$T/fam.png" \
+    "a family picture") || exit 99
 EVT=$(pf a post --type Event --name Party --start 2026-12-01T18:00:00Z \
     --end 2026-12-01T23:00:00Z --geo 52.5,13.4 --place "The Pub" "come along") || exit 99
 LNK=$(pf a post --link https://example.org/ "a link") || exit 99
@@ -36,10 +50,16 @@ OWN_B=$(pf b post "bob's own") || exit 99
 
 fetch b >"$T/f1.out" 2>"$T/f1.err"
 check "first fetch exits 0"
-printf '%s\n' "$PUB" "$FAM" "$KEY" "$EVT" "$LNK" | sort >"$T/want"
+printf '%s\n' "$PUB" "$FAM" "$KEY" "$EVT" "$LNK" "$IMG_PUB" "$IMG_FAM" |
+    sort >"$T/want"
 stored b a >"$T/got"
 cmp -s "$T/want" "$T/got"
 check "b got public, family and key:b posts, nothing else"
+cmp "$T/pub.png" "$T/b/friends/$FA/media/$SHA_PUB" &&
+    cmp "$T/fam.png" "$T/b/friends/$FA/media/$SHA_FAM" &&
+    [ "$(sha256sum <"$T/b/friends/$FA/media/$SHA_FAM" | cut -d' ' -f1)" = \
+      "$SHA_FAM" ] && [ "$(ls "$T/b/friends/$FA/media" | wc -l)" = 2 ]
+check "both images arrived byte for byte (public by GET, family's sealed)"
 ! grep -rq "not for b" "$T/b/friends"
 check "the post for another group is nowhere on b"
 for id in $(cat "$T/want"); do
@@ -49,14 +69,17 @@ done
 check "every stored post verifies against its stored signature"
 pf b check --verify >"$T/chk.out" 2>&1
 check "peerfeed check --verify on b finds no problem"
-grep -q "1 friends: 1 ok (0 idle), 0 failed; 5 posts" "$T/f1.out"
-check "summary line counts 5 posts"
+grep -q "1 friends: 1 ok (0 idle), 0 failed; 7 posts in 1 pages, 2 attachments" \
+    "$T/f1.out"
+check "summary line counts 7 posts and 2 attachments"
 
 pf b timeline >"$T/tl.out"
 grep -q "^Alice" "$T/tl.out" && grep -q "just for bob" "$T/tl.out" &&
     grep -q "The Pub" "$T/tl.out" && grep -q "https://example.org/" "$T/tl.out" &&
     ! grep -q "bob's own" "$T/tl.out"
 check "timeline shows a's posts with name, place and link, not b's own"
+grep -q "image: $T/b/friends/$FA/media/$SHA_FAM (image/png" "$T/tl.out"
+check "timeline shows the local path of an image"
 [ "$(sed -n 1p "$T/tl.out" | grep -c Alice)" = 1 ] &&
     grep -A8 "^Alice" "$T/tl.out" | head -9 | grep -q "a link"
 check "timeline is newest first"
@@ -75,6 +98,43 @@ grep -q "1 ok (1 idle), 0 failed; 0 posts in 0 pages" "$T/f2.out"
 check "idle rerun: 304, nothing transferred"
 stored b a | cmp -s - "$T/want"
 check "idle rerun changed nothing"
+
+# A missing image is fetched again by the next run, even an idle one.
+rm "$T/b/friends/$FA/media/$SHA_PUB"
+pf b timeline | grep -q "image: $SHA_PUB (image/png, 6008 bytes), not fetched yet"
+check "timeline says an image is not fetched yet"
+fetch b >"$T/f2b.out" 2>&1 && grep -q "(1 idle).*, 1 attachments" "$T/f2b.out" &&
+    cmp "$T/pub.png" "$T/b/friends/$FA/media/$SHA_PUB"
+check "the next (idle) run fetched the missing image again"
+
+# c has a's key but is no friend of a's: it reads a's public feed.
+make_node c Carol || exit 99
+pf a id --export >"$T/a.asc" && pf c friend add "$T/a.asc" >/dev/null || exit 99
+fetch c --public "$(url_of a)" --fpr "$FB" >"$T/p0.out" 2>&1
+[ $? = 2 ] && grep -q "$FB: no such key in the keyring" "$T/p0.out"
+check "--public refuses a key that is not in the keyring, saying so"
+fetch c --public "$(url_of a)" --fpr "$FA" >"$T/p1.out" 2>&1
+check "--public reads a's public feed"
+printf '%s\n' "$PUB" "$EVT" "$LNK" "$IMG_PUB" | sort >"$T/want.pub"
+stored c a | cmp -s - "$T/want.pub" &&
+    cmp "$T/pub.png" "$T/c/friends/$FA/media/$SHA_PUB" &&
+    [ ! -e "$T/c/friends/$FA/media/$SHA_FAM" ] &&
+    grep -q "4 posts in 1 pages, 1 attachments" "$T/p1.out"
+check "--public stored exactly the public posts and the public image"
+pf c check --verify >/dev/null 2>&1 && pf c timeline | grep -q "a public picture"
+check "the public posts verify and show in c's timeline"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["url"]==""' \
+    "$T/c/friends/$FA/state.json" && fetch c >"$T/p2.out" 2>&1 &&
+    grep -q "0 friends" "$T/p2.out"
+check "--public made a not a friend with a URL: a plain run leaves it be"
+fetch c --public "$(url_of a)" --fpr "$FA" >"$T/p3.out" 2>&1 &&
+    grep -q "0 posts in 1 pages, 0 attachments" "$T/p3.out"
+check "a second --public run starts from its saved cursor"
+# Now friends, c outside the family: the public image, never the family's.
+pf c id --export | pf a friend add - >/dev/null && befriend c a || exit 99
+fetch c >"$T/p4.out" 2>&1 && stored c a | cmp -s - "$T/want.pub" &&
+    [ "$(ls "$T/c/friends/$FA/media")" = "$SHA_PUB" ]
+check "a friend outside the group gets the public image only"
 
 # Edits and deletes.
 pf a edit "$PUB" "hello world, edited" >/dev/null || exit 99
@@ -134,7 +194,7 @@ wait $P1; r1=$?; wait $P2; r2=$?
 [ $r1 = 0 ] && [ $r2 = 0 ]
 check "two runs at once both exit 0"
 fetch b --wait >"$T/f5.out" 2>&1 && pf b check --verify >/dev/null 2>&1 &&
-    [ "$(stored b a | wc -l)" = 126 ]
+    [ "$(stored b a | wc -l)" = 128 ]
 check "after concurrent runs the store is whole"
 
 done_testing

@@ -1,10 +1,14 @@
 #!/bin/bash
-# t0320-fetch-hostile: one good friend and five bad ones: a node that is
+# t0320-fetch-hostile: one good friend and six bad ones: a node that is
 # down, one that accepts and never answers, one that sends a 2 GB body,
 # one whose correctly signed page carries a post by someone else, one
-# whose page is not JSON.  Each bad one is named on stderr with its
-# reason, exit status 1, nothing of theirs is stored, and the good friend
-# is fetched all the same, while the others are stalling.
+# whose page is not JSON, one whose posts are fine but whose images are
+# not (a wrong digest, more bytes than declared).  Each bad one is named
+# on stderr with its reason, exit status 1, nothing of the first five is
+# stored, the last one's posts are kept without the images, and the good
+# friend is fetched all the same, while the others are stalling.  Then
+# the image friend sends an older version of a post it edited: refused
+# with a note, the newer one stays; its images are tried again.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_http.sh"
 . "$(dirname "$0")/lib_fetch.sh"
@@ -19,7 +23,11 @@ EOF
 GOOD_POST=$(pf good post "good news") || exit 99
 FME=$(fpr_of me)
 
-# hostile NAME MODE: a friend NAME (real key) served by fake_node.py MODE.
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+
+# hostile NAME MODE [POSTS MEDIA]: a friend NAME (real key) served by
+# fake_node.py MODE (POSTS: the post file, or directory, it serves).
 hostile() {
 	make_node "$1" "$1" || return 1
 	pf "$1" friend add - <<EOF >/dev/null || return 1
@@ -27,8 +35,11 @@ $(pf me id --export)
 EOF
 	port=$(free_port)
 	if [ "$2" != down ]; then
-		python3 "$top_srcdir/tests/integration/fake_node.py" "$2" \
-		    "$port" "$T/$1/gnupg" "$FME" "$T/other.json" 2>"$T/$1.log" &
+		# Not lib.sh's python3 function: $! must be python itself, or
+		# the cleanup kills a subshell and leaves the node running.
+		"$PY" "$top_srcdir/tests/integration/fake_node.py" "$2" \
+		    "$port" "$T/$1/gnupg" "$FME" "${3:-$T/other.json}" ${4:+"$4"} \
+		    2>"$T/$1.log" &
 		track_pid $!
 	fi
 	pf "$1" id --export >"$T/$1.asc"
@@ -46,6 +57,26 @@ hostile hang hang || exit 99
 hostile big big || exit 99
 hostile foreign foreign || exit 99
 hostile badjson badjson || exit 99
+hostile evil posts "$T/evil.posts" "$T/evil.media" || exit 99
+
+# evil's posts are its own and well signed; its images are not what the
+# posts declare: one byte changed, and 4 KB too many.
+mkdir "$T/evil.posts" "$T/evil.media" "$T/evil.old" || exit 99
+for i in 1 2; do
+	printf '\211PNG\r\n\032\n' >"$T/evil$i.png"
+	head -c 3000 /dev/urandom >>"$T/evil$i.png"
+done
+E1=$(pf evil post --image "$T/evil1.png" "wrong digest") || exit 99
+E2=$(pf evil post --image "$T/evil2.png" "too long") || exit 99
+E3=$(pf evil post "first version") || exit 99
+cp "$T/evil/posts/$E3.json" "$T/evil/posts/$E3.json.sig" "$T/evil.old/"
+pf evil edit "$E3" "second version" >/dev/null || exit 99
+cp "$T"/evil/posts/*.json "$T"/evil/posts/*.json.sig "$T/evil.posts/"
+S1=$(sha256sum <"$T/evil1.png" | cut -d' ' -f1)
+S2=$(sha256sum <"$T/evil2.png" | cut -d' ' -f1)
+python3 -c 'import sys; b=bytearray(open(sys.argv[1],"rb").read()); b[-1]^=1; open(sys.argv[2],"wb").write(b)' \
+    "$T/evil1.png" "$T/evil.media/$S1"
+{ cat "$T/evil2.png"; head -c 4096 /dev/zero; } >"$T/evil.media/$S2"
 
 start=$(date +%s)
 fetch me --jobs 8 >"$T/f.out" 2>"$T/f.err"
@@ -73,12 +104,39 @@ grep "$(fpr_of foreign)" "$T/f.err" | grep -q "attributedTo is $(fpr_of other)"
 check "foreign post: named, attributedTo is someone else"
 grep "$(fpr_of badjson)" "$T/f.err" | grep -qi "json"
 check "invalid JSON: named, the JSON rule"
-grep -q "6 friends: 1 ok (0 idle), 5 failed" "$T/f.out"
-check "summary: 6 friends, 1 ok, 5 failed"
+FE=$(fpr_of evil)
+printf '%s\n' "$E1" "$E2" "$E3" | sort | cmp -s - <(stored me evil) &&
+    [ -z "$(ls "$T/me/friends/$FE/media")" ]
+check "bad images: the posts are kept, the images are not"
+grep "$FE" "$T/f.err" | grep -q "attachment $S1: the bytes' SHA-256 is"
+check "wrong digest: refused, the friend and the attachment named"
+grep "$FE" "$T/f.err" | grep -q "attachment $S2: more than the 3008 bytes the post declares"
+check "oversize image: cut off at the declared size, named"
+grep "$FE" "$T/f.err" | grep -q "2 of 2 attachments failed, posts kept"
+check "the image friend counts as failed, its posts kept"
+grep -q "7 friends: 1 ok (0 idle), 6 failed" "$T/f.out"
+check "summary: 7 friends, 1 ok, 6 failed"
 [ $secs -lt 60 ]
 check "the whole run is bounded by the slowest timeout ($secs s)"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["result"]!="ok" and d["cursor"]==""' \
     "$T/me/friends/$(fpr_of big)/state.json"
 check "a failed friend's state records the reason and keeps its cursor"
+
+# Second run, the image friend alone: it replays the first version of the
+# post it edited.  The stored edit stays; the images are tried again.
+for n in down hang big foreign badjson; do
+	rm -rf "$T/me/friends/$(fpr_of "$n")"
+done
+cp "$T/evil.old/$E3.json" "$T/evil.old/$E3.json.sig" "$T/evil.posts/"
+fetch me >"$T/g.out" 2>"$T/g.err"
+[ $? = 1 ]
+check "rerun: still failing on the images"
+sed 's/^/# /' "$T/g.err"
+grep -q "note: friend $FE: post $E3: updated .* before the version stored here" \
+    "$T/g.err" && grep -q "second version" "$T/me/friends/$FE/posts/$E3.json"
+check "an older version of a post is refused with a note; the edit stays"
+grep -q "attachment $S1: the bytes' SHA-256" "$T/g.err" &&
+    grep -q "attachment $S2: more than" "$T/g.err"
+check "the missing images were tried again"
 
 done_testing

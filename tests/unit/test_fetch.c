@@ -1,7 +1,9 @@
 /*
  * test_fetch.c: the pure parts of the fetcher: state.json parse/format
  * (friend.c), the request plaintext (checked by the responder's own
- * parser, req.c's rules restated), and response checks with hostile input.
+ * parser, req.c's rules restated), and response checks with hostile input;
+ * media requests (checked by req.c itself), public page URLs and pages,
+ * and the Image attachments the fetcher reads out of a post.
  */
 #include "config.h"
 
@@ -16,6 +18,7 @@
 #include "fetch.h"
 #include "friend.h"
 #include "json.h"
+#include "req.h"
 
 #define A "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 #define B "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"
@@ -77,8 +80,9 @@ state_hostile(void **s)
 static void
 request_fields(void **s)
 {
-	struct pf_fetch_req	 r = { A, B, "https://b/peerfeed/feed", NONCE,
-	    "", 1764000000, 50 };
+	struct pf_fetch_req	 r = { .self = A, .peer = B,
+	    .aud = "https://b/peerfeed/feed", .nonce = NONCE, .ts = 1764000000,
+	    .limit = 50 };
 	struct pf_buf		 b = { 0 };
 	struct json_object	*o;
 	const char		*str;
@@ -114,8 +118,8 @@ static enum pf_err
 page(const char *from, const char *to, const char *nonce, const char *posts,
     const char *tail, struct pf_fetch_page *pg)
 {
-	struct pf_fetch_req	r = { A, B, "https://b/peerfeed/feed", NONCE,
-	    "", 0, 2 };
+	struct pf_fetch_req	r = { .self = A, .peer = B,
+	    .aud = "https://b/peerfeed/feed", .nonce = NONCE, .limit = 2 };
 	char			buf[4096];
 
 	snprintf(buf, sizeof(buf), "{\"v\":1,\"from\":\"%s\",\"to\":\"%s\","
@@ -153,6 +157,105 @@ response_checks(void **s)
 	assert_int_not_equal(pf_fetch_page_parse("{\"v\":1", 6, NULL, &pg), PF_OK);
 }
 
+static void
+request_media(void **s)
+{
+	struct pf_fetch_req	 r = { .self = A, .peer = B,
+	    .aud = "https://b/peerfeed/media", .nonce = NONCE,
+	    .since = "5.x", .ts = 1764000000, .limit = 50 };
+	struct pf_req_want	 w = { .signer = A, .self = B,
+	    .aud = "https://b/peerfeed/media", .now = 1764000000,
+	    .window = 300, .page_max = 100, .kind = PF_REQ_MEDIA };
+	struct pf_req		 q;
+	struct pf_buf		 b = { 0 };
+
+	(void)s;
+	memset(r.media, 'a', PF_SHA256_HEX - 1);
+	assert_int_equal(pf_fetch_request(&r, &b), PF_OK);
+	/* what the responder's own parser accepts: no since, no limit */
+	assert_int_equal(pf_req_parse(b.data, b.len, &w, &q), PF_OK);
+	assert_string_equal(q.media, r.media);
+	assert_string_equal(q.nonce, NONCE);
+	w.kind = PF_REQ_FEED;
+	assert_int_not_equal(pf_req_parse(b.data, b.len, &w, &q), PF_OK);
+	pf_buf_free(&b);
+}
+
+static void
+public_url(void **s)
+{
+	char	url[96], small[40];
+
+	(void)s;
+	assert_int_equal(pf_fetch_public_url("http://h/pf", "", 50, url,
+	    sizeof(url)), PF_OK);
+	assert_string_equal(url, "http://h/pf/feed?since=&limit=50");
+	assert_int_equal(pf_fetch_public_url("http://h/pf",
+	    "2026-11-24T04:22:33+01:00", 7, url, sizeof(url)), PF_OK);
+	assert_string_equal(url,
+	    "http://h/pf/feed?since=2026-11-24T04%3A22%3A33%2B01%3A00&limit=7");
+	assert_int_equal(pf_fetch_public_url("http://h/pf", "1.a&b=c#d", 7,
+	    url, sizeof(url)), PF_OK);
+	assert_string_equal(url, "http://h/pf/feed?since=1.a%26b%3Dc%23d&limit=7");
+	assert_int_equal(pf_fetch_public_url("http://h/pf",
+	    "1764000000123.1764000000123-0000", 50, small, sizeof(small)),
+	    PF_ERR_LIMIT);
+}
+
+#define D1 "1111111111111111111111111111111111111111111111111111111111111111"
+#define D2 "2222222222222222222222222222222222222222222222222222222222222222"
+
+static void
+images(void **s)
+{
+	static const char post[] = "{\"to\":[\"group:x\",\"public\"],"
+	    "\"attachment\":[{\"type\":\"Image\",\"digest\":\"" D1 "\","
+	    "\"size\":10},{\"type\":\"Link\",\"href\":\"http://x/\"},"
+	    "{\"type\":\"Image\",\"digest\":\"" D2 "\",\"size\":0},"
+	    "{\"type\":\"Image\",\"digest\":\"../x\",\"size\":1},"
+	    "{\"type\":\"Image\",\"digest\":\"" D1 "\",\"size\":-1}]}";
+	static const char grp[] = "{\"to\":[\"group:x\"],\"attachment\":"
+	    "[{\"type\":\"Image\",\"digest\":\"" D2 "\",\"size\":3}]}";
+	struct pf_fetch_image	img[4];
+	size_t			n;
+
+	(void)s;
+	assert_int_equal(pf_fetch_images(post, strlen(post), img, 4, &n), PF_OK);
+	assert_int_equal(n, 2);		/* the malformed ones are passed over */
+	assert_string_equal(img[0].sha, D1);
+	assert_int_equal(img[0].size, 10);
+	assert_true(img[0].pub);
+	assert_string_equal(img[1].sha, D2);
+	assert_int_equal(img[1].size, 0);
+	assert_int_equal(pf_fetch_images(post, strlen(post), img, 1, &n), PF_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(pf_fetch_images(grp, strlen(grp), img, 4, &n), PF_OK);
+	assert_int_equal(n, 1);
+	assert_false(img[0].pub);
+	assert_int_equal(pf_fetch_images("{}", 2, img, 4, &n), PF_OK);
+	assert_int_equal(n, 0);
+	assert_int_not_equal(pf_fetch_images("[1]", 3, img, 4, &n), PF_OK);
+}
+
+static void
+public_page(void **s)
+{
+	static const char ok[] = "{\"posts\":[],\"next\":\"0.\",\"more\":false}";
+	static const char sealed[] = "{\"v\":1,\"posts\":[],\"next\":\"0.\","
+	    "\"more\":false}";
+	struct pf_fetch_req	r = { .peer = B, .limit = 2, .pub = 1 };
+	struct pf_fetch_page	pg;
+
+	(void)s;
+	assert_int_equal(pf_fetch_page_parse(ok, strlen(ok), &r, &pg), PF_OK);
+	assert_string_equal(pg.next, "0.");
+	pf_fetch_page_free(&pg);
+	assert_int_equal(pf_fetch_page_parse(sealed, strlen(sealed), &r, &pg),
+	    PF_ERR_INVALID);
+	r.pub = 0;
+	assert_int_not_equal(pf_fetch_page_parse(ok, strlen(ok), &r, &pg), PF_OK);
+}
+
 int
 main(void)
 {
@@ -161,6 +264,10 @@ main(void)
 		cmocka_unit_test(state_hostile),
 		cmocka_unit_test(request_fields),
 		cmocka_unit_test(response_checks),
+		cmocka_unit_test(request_media),
+		cmocka_unit_test(public_url),
+		cmocka_unit_test(images),
+		cmocka_unit_test(public_page),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
