@@ -32,11 +32,10 @@
 #include "group.h"
 #include "http.h"
 #include "index.h"
-#include "json.h"
+#include "post.h"
 #include "store.h"
 
 #define SNIFF_LEN	16
-#define POST_DEPTH	8	/* nesting of a post (doc/PROTOCOL.md, "JSON") */
 #define NO_MEDIA	"no such media"
 
 /* Inline types recognized by their magic bytes; the rest is a download. */
@@ -62,23 +61,17 @@ struct find {
 static int
 has_image(const char *json, size_t len, const char *sha)
 {
-	struct json_object	*o = NULL, *att, *item;
-	const char		*type, *digest;
-	size_t			 i;
-	int			 found = 0;
+	struct pf_post	*p;
+	struct pf_image	 img[PF_ATT_MAX];
+	size_t		 i, n;
+	int		 found = 0;
 
-	if (pf_json_parse(json, len, POST_DEPTH, &o) != PF_OK ||
-	    pf_json_get_arr(o, "attachment", 1, SIZE_MAX, &att) != PF_OK)
-		goto out;
-	for (i = 0; i < json_object_array_length(att) && !found; i++) {
-		item = json_object_array_get_idx(att, i);
-		found = pf_json_get_str(item, "type", 1, 16, &type) == PF_OK &&
-		    strcmp(type, "Image") == 0 &&
-		    pf_json_get_str(item, "digest", 1, 64, &digest) == PF_OK &&
-		    strcmp(digest, sha) == 0;
-	}
-out:
-	json_object_put(o);
+	if (pf_post_parse(json, len, &p) != PF_OK)
+		return 0;
+	n = pf_post_images(p, img, PF_ATT_MAX);
+	for (i = 0; i < n && !found; i++)
+		found = strcmp(img[i].digest, sha) == 0;
+	pf_post_free(p);
 	return found;
 }
 

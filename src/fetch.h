@@ -140,9 +140,8 @@ struct pf_fetch_image {
 /*
  * The Image attachments of the post json[0..len) (a post pf_post_parse()
  * accepted when it arrived), at most max of them into out, *n set to how
- * many.  Attachments other than Image, and malformed ones, are passed
- * over: a post with none gives *n == 0.  PF_ERR_INVALID if json is not a
- * JSON object.
+ * many (pf_post_images()): a post with none gives *n == 0.  The error of
+ * pf_post_parse() if json is not a valid post.
  */
 enum pf_err	 pf_fetch_images(const char *json, size_t len,
 		    struct pf_fetch_image *out, size_t max, size_t *n);

@@ -17,16 +17,15 @@
 #include "post.h"
 
 #define SIG_HEAD	"-----BEGIN PGP SIGNATURE-----"
-#define POST_DEPTH	8	/* nesting of a post (doc/PROTOCOL.md, "JSON") */
 
 static const char *const page_members[] = {
-	"v", "from", "to", "nonce", "posts", "next", "more",
+	"v", "from", "to", "nonce", "posts", "next", "more", NULL
 };
 static const char *const public_members[] = {
-	"posts", "next", "more",
+	"posts", "next", "more", NULL
 };
 static const char *const post_members[] = {
-	"id", "author", "post", "sig",
+	"id", "author", "post", "sig", NULL
 };
 
 enum pf_err
@@ -94,78 +93,25 @@ toolong:
 	    n - 1);
 }
 
-/* One attachment a, if it is a well-formed Image, into *img. */
-static int
-image_of(struct json_object *a, struct pf_fetch_image *img)
-{
-	const char	*type, *sha;
-	int64_t		 size;
-
-	if (!json_object_is_type(a, json_type_object) ||
-	    pf_json_get_str(a, "type", 1, 16, &type) != PF_OK ||
-	    strcmp(type, "Image") != 0 ||
-	    pf_json_get_str(a, "digest", 64, 64, &sha) != PF_OK ||
-	    !pf_hex_lower(sha, PF_SHA256_HEX - 1) ||
-	    pf_json_get_int(a, "size", 0, PF_JSON_INT_MAX, &size) != PF_OK)
-		return 0;
-	memcpy(img->sha, sha, PF_SHA256_HEX);
-	img->size = size;
-	return 1;
-}
-
-/* True if the post o names "public" in its to. */
-static int
-names_public(struct json_object *o)
-{
-	struct json_object	*to;
-	const char		*s;
-	size_t			 i;
-
-	if (pf_json_get_arr(o, "to", 1, SIZE_MAX, &to) != PF_OK)
-		return 0;
-	for (i = 0; i < json_object_array_length(to); i++) {
-		s = json_object_get_string(json_object_array_get_idx(to, i));
-		if (s != NULL && strcmp(s, "public") == 0)
-			return 1;
-	}
-	return 0;
-}
-
 enum pf_err
 pf_fetch_images(const char *json, size_t len, struct pf_fetch_image *out,
     size_t max, size_t *n)
 {
-	struct json_object	*o = NULL, *att;
-	size_t			 i, k = 0;
-	enum pf_err		 e;
+	struct pf_post	*p;
+	struct pf_image	 img[PF_ATT_MAX];
+	size_t		 i, k;
+	enum pf_err	 e;
 
-	if ((e = pf_json_parse(json, len, POST_DEPTH, &o)) != PF_OK)
+	if ((e = pf_post_parse(json, len, &p)) != PF_OK)
 		return e;
-	if (pf_json_get_arr(o, "attachment", 1, SIZE_MAX, &att) == PF_OK)
-		for (i = 0; i < json_object_array_length(att) && k < max; i++)
-			if (image_of(json_object_array_get_idx(att, i), &out[k]))
-				out[k++].pub = names_public(o);
-	*n = k;
-	json_object_put(o);
-	return PF_OK;
-}
-
-/* Every member of o must be in names[0..n). */
-static enum pf_err
-only_members(struct json_object *o, const char *const *names, size_t n,
-    const char *what)
-{
-	size_t i;
-
-	json_object_object_foreach(o, key, val) {
-		(void)val;
-		for (i = 0; i < n; i++)
-			if (strcmp(key, names[i]) == 0)
-				break;
-		if (i == n)
-			return pf_err(PF_ERR_INVALID, "%s: unknown member "
-			    "\"%.40s\"", what, key);
+	k = pf_post_images(p, img, max < PF_ATT_MAX ? max : PF_ATT_MAX);
+	for (i = 0; i < k; i++) {
+		memcpy(out[i].sha, img[i].digest, PF_SHA256_HEX);
+		out[i].size = img[i].size;
+		out[i].pub = pf_post_has_aud(p, "public");
 	}
+	*n = k;
+	pf_post_free(p);
 	return PF_OK;
 }
 
@@ -214,7 +160,7 @@ check_post(struct json_object *v, size_t i, const struct pf_fetch_req *r,
 	snprintf(what, sizeof(what), "posts[%zu]", i);
 	if (!json_object_is_type(v, json_type_object))
 		return pf_err(PF_ERR_INVALID, "%s: not an object", what);
-	if ((e = only_members(v, post_members, 4, what)) != PF_OK ||
+	if ((e = pf_json_only_members(v, post_members, what)) != PF_OK ||
 	    (e = need(pf_json_get_str(v, "id", 1, PF_ID_MAX - 1, &id),
 	    what)) != PF_OK ||
 	    (e = same_fpr(v, "author", r->peer, what)) != PF_OK ||
@@ -255,7 +201,7 @@ check_sealed(struct json_object *o, const struct pf_fetch_req *r)
 	int64_t			 v;
 	enum pf_err		 e;
 
-	if ((e = only_members(o, page_members, 7, "response")) != PF_OK ||
+	if ((e = pf_json_only_members(o, page_members, "response")) != PF_OK ||
 	    (e = need(pf_json_get_int(o, "v", 0, 1000, &v), "response")) != PF_OK)
 		return e;
 	if (v != 1)
@@ -281,7 +227,8 @@ check_head(struct json_object *o, const struct pf_fetch_req *r,
 	struct pf_cursor	 c;
 	enum pf_err		 e;
 
-	if ((e = r->pub ? only_members(o, public_members, 3, "response") :
+	if ((e = r->pub ?
+	    pf_json_only_members(o, public_members, "response") :
 	    check_sealed(o, r)) != PF_OK)
 		return e;
 	if ((e = need(pf_json_get_str(o, "next", 0, PF_CURSOR_MAX - 1, &s),

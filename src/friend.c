@@ -17,7 +17,7 @@
 #define STATE_DEPTH	2	/* one flat object */
 
 static const char *const members[] = {
-	"url", "cursor", "etag", "result", "time",
+	"url", "cursor", "etag", "result", "time", NULL
 };
 
 /* True if s is printable ASCII (no space when !spaces). */
@@ -36,24 +36,6 @@ pf_friend_url_valid(const char *url)
 	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
 		return 0;
 	return strlen(url) < PF_URL_MAX && strlen(url) > 8 && printable(url, 0);
-}
-
-/* Every member must be one we know. */
-static enum pf_err
-known_members(struct json_object *o)
-{
-	size_t i;
-
-	json_object_object_foreach(o, key, val) {
-		(void)val;
-		for (i = 0; i < sizeof(members) / sizeof(members[0]); i++)
-			if (strcmp(key, members[i]) == 0)
-				break;
-		if (i == sizeof(members) / sizeof(members[0]))
-			return pf_err(PF_ERR_INVALID, "unknown member \"%.40s\"",
-			    key);
-	}
-	return PF_OK;
 }
 
 /*
@@ -115,7 +97,7 @@ pf_friend_parse(const char *buf, size_t len, const char *fpr,
 		    fpr);
 	if ((e = pf_json_parse(buf, len, STATE_DEPTH, &o)) != PF_OK)
 		return e;
-	if ((e = known_members(o)) != PF_OK ||
+	if ((e = pf_json_only_members(o, members, NULL)) != PF_OK ||
 	    (e = opt_str(o, "url", f.url, sizeof(f.url))) != PF_OK ||
 	    (e = opt_str(o, "cursor", f.cursor, sizeof(f.cursor))) != PF_OK ||
 	    (e = opt_str(o, "etag", f.etag, sizeof(f.etag))) != PF_OK ||

@@ -581,3 +581,22 @@ pf_json_get_arr(struct json_object *obj, const char *name, size_t min,
 	*out = v;
 	return PF_OK;
 }
+
+enum pf_err
+pf_json_only_members(struct json_object *o, const char *const *allowed,
+    const char *what)
+{
+	const char *const *a;
+
+	json_object_object_foreach(o, key, val) {
+		(void)val;
+		for (a = allowed; *a != NULL; a++)
+			if (strcmp(key, *a) == 0)
+				break;
+		if (*a == NULL)
+			return pf_err(PF_ERR_INVALID, "%s%sunknown member "
+			    "\"%.40s\"", what != NULL ? what : "",
+			    what != NULL ? ": " : "", key);
+	}
+	return PF_OK;
+}

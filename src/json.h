@@ -76,4 +76,12 @@ enum pf_err	 pf_json_int(struct json_object *v, const char *name,
 enum pf_err	 pf_json_num(struct json_object *v, const char *name,
 		    double min, double max, double *out);
 
+/*
+ * Every member of the object o must be named in allowed, a NULL-terminated
+ * list; else PF_ERR_INVALID, "what: unknown member \"key\"" (just
+ * "unknown member \"key\"" when what is NULL).
+ */
+enum pf_err	 pf_json_only_members(struct json_object *o,
+		    const char *const *allowed, const char *what);
+
 #endif

@@ -70,7 +70,7 @@ static const struct field place_fields[] = {
 	CHK("latitude", check_lat, REQ),
 	CHK("longitude", check_lon, REQ),
 	NAME("name", 0),
-	{ NULL }
+	{ .name = NULL }
 };
 
 static const struct field image_fields[] = {
@@ -79,14 +79,14 @@ static const struct field image_fields[] = {
 	CHK("digest", check_digest, REQ),
 	CHK("size", check_size, REQ),
 	CHK("name", check_filename, REQ),
-	{ NULL }
+	{ .name = NULL }
 };
 
 static const struct field link_fields[] = {
 	ENUM("type", link_type, REQ),
 	CHK("href", check_href, REQ),
 	NAME("name", 0),
-	{ NULL }
+	{ .name = NULL }
 };
 
 #define LOCATION	{ "location", check_obj, 0, 0, 0, NULL, place_fields }
@@ -100,16 +100,17 @@ const struct field pf_post_common_fields[] = {
 	CHK("published", check_time, REQ),
 	CHK("updated", check_time, REQ),
 	{ "to", check_to, REQ, 1, PF_TO_MAX, NULL, NULL },
-	{ NULL }
+	{ .name = NULL }
 };
 
 static const struct field note_fields[] = {
 	TEXT("content", REQ),
 	ENUM("mediaType", text_types, 0),
-	{ "attachment", pf_post_check_attachment, 0, 1, 4, NULL, NULL },
+	{ "attachment", pf_post_check_attachment, 0, 1, PF_ATT_MAX, NULL,
+	    NULL },
 	LOCATION,
 	CHK("inReplyTo", check_ref, 0),
-	{ NULL }
+	{ .name = NULL }
 };
 
 static const struct field event_fields[] = {
@@ -118,12 +119,12 @@ static const struct field event_fields[] = {
 	CHK("endTime", check_time, 0),
 	TEXT("content", 0),
 	LOCATION,
-	{ NULL }
+	{ .name = NULL }
 };
 
 static const struct field like_fields[] = {
 	CHK("object", check_ref, REQ),
-	{ NULL }
+	{ .name = NULL }
 };
 
 static const struct field activity_fields[] = {
@@ -132,13 +133,13 @@ static const struct field activity_fields[] = {
 	{ "object", check_str, 0, 1, 500, NULL, NULL },
 	{ "target", check_str, 0, 1, 500, NULL, NULL },
 	LOCATION,
-	{ NULL }
+	{ .name = NULL }
 };
 
 static const struct field tombstone_fields[] = {
 	CHK("deleted", check_time, REQ),
 	ENUM("formerType", former_types, 0),
-	{ NULL }
+	{ .name = NULL }
 };
 
 static const struct kind kinds[] = {
@@ -703,4 +704,41 @@ pf_post_str(const struct pf_post *p, const char *field)
 	    !json_object_is_type(v, json_type_string))
 		return NULL;
 	return json_object_get_string(v);
+}
+
+/* One attachment a, if it is a well-formed Image, into *img. */
+static int
+image_of(struct json_object *a, struct pf_image *img)
+{
+	const char	*type, *digest, *mt;
+	int64_t		 size;
+
+	if (!json_object_is_type(a, json_type_object) ||
+	    pf_json_get_str(a, "type", 1, 16, &type) != PF_OK ||
+	    strcmp(type, "Image") != 0 ||
+	    pf_json_get_str(a, "digest", 64, 64, &digest) != PF_OK ||
+	    !digest_valid(digest) ||
+	    pf_json_get_int(a, "size", 0, PF_JSON_INT_MAX, &size) != PF_OK ||
+	    pf_json_get_str(a, "mediaType", 1, sizeof(img->type) - 1,
+	    &mt) != PF_OK || strlen(mt) >= sizeof(img->type))
+		return 0;
+	memcpy(img->digest, digest, PF_SHA256_HEX);
+	img->size = size;
+	memcpy(img->type, mt, strlen(mt) + 1);
+	return 1;
+}
+
+size_t
+pf_post_images(const struct pf_post *p, struct pf_image *out, size_t max)
+{
+	struct json_object	*att;
+	size_t			 i, n = 0;
+
+	if (p == NULL || p->priv == NULL ||
+	    pf_json_get_arr(p->priv, "attachment", 1, SIZE_MAX, &att) != PF_OK)
+		return 0;
+	for (i = 0; i < json_object_array_length(att) && n < max; i++)
+		if (image_of(json_object_array_get_idx(att, i), &out[n]))
+			n++;
+	return n;
 }

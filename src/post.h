@@ -14,6 +14,7 @@
 #define PF_CONTENT_MAX		5000	/* characters (code points) of content */
 #define PF_AUD_MAX		(sizeof("group:") + PF_GROUP_MAX + PF_FPR_MAX)
 #define PF_TO_MAX		32	/* audiences per post */
+#define PF_ATT_MAX		4	/* attachments per post */
 
 /*
  * A validated post.  Every field is owned by the struct and freed by
@@ -99,5 +100,19 @@ enum pf_err	 pf_post_render(const struct pf_post *, const char *media_dir,
 		    struct pf_buf *out);
 /* A string field of the post by name ("content"), or NULL.  Borrowed. */
 const char	*pf_post_str(const struct pf_post *, const char *field);
+
+/* One Image attachment of a post. */
+struct pf_image {
+	char	digest[PF_SHA256_HEX];	/* SHA-256, 64 lowercase hex digits */
+	int64_t	size;			/* bytes, as the post declares */
+	char	type[72];		/* mediaType: "image/" + 1..60 */
+};
+
+/*
+ * The Image attachments of the post, in order, at most max of them into
+ * out; returns how many.  Link attachments are passed over.
+ */
+size_t		 pf_post_images(const struct pf_post *, struct pf_image *out,
+		    size_t max);
 
 #endif

@@ -12,11 +12,11 @@
 #include "req.h"
 
 /* Members by request kind: the common ones, then the kind's own. */
-static const char *const common_members[] = {
-	"v", "from", "to", "aud", "ts", "nonce", NULL
+#define COMMON_MEMBERS	"v", "from", "to", "aud", "ts", "nonce"
+static const char *const feed_members[] = {
+	COMMON_MEMBERS, "since", "limit", NULL
 };
-static const char *const feed_members[] = { "since", "limit", NULL };
-static const char *const media_members[] = { "media", NULL };
+static const char *const media_members[] = { COMMON_MEMBERS, "media", NULL };
 
 static const char *const *const kind_members[] = {
 	[PF_REQ_FEED] = feed_members,
@@ -37,16 +37,6 @@ fail(enum pf_err e, const char *prefix)
 	    prefix, msg);
 }
 
-/* True if key is in the NULL-terminated list. */
-static int
-listed(const char *const *list, const char *key)
-{
-	for (; *list != NULL; list++)
-		if (strcmp(key, *list) == 0)
-			return 1;
-	return 0;
-}
-
 /*
  * Every member must be one this kind of request has: an unknown one may
  * mean a newer v, and one of another kind (media in a feed request) a
@@ -55,14 +45,7 @@ listed(const char *const *list, const char *key)
 static enum pf_err
 known_members(struct json_object *o, enum pf_req_kind kind)
 {
-	json_object_object_foreach(o, key, val) {
-		(void)val;
-		if (!listed(common_members, key) &&
-		    !listed(kind_members[kind], key))
-			return pf_err(PF_ERR_INVALID, "request: unknown member "
-			    "\"%.40s\"", key);
-	}
-	return PF_OK;
+	return pf_json_only_members(o, kind_members[kind], "request");
 }
 
 /* from == signer, to == self, aud == our endpoint. */

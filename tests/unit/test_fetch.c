@@ -205,23 +205,31 @@ public_url(void **s)
 #define D1 "1111111111111111111111111111111111111111111111111111111111111111"
 #define D2 "2222222222222222222222222222222222222222222222222222222222222222"
 
+#define PHEAD	"{\"@context\":\"https://www.w3.org/ns/activitystreams\"," \
+		"\"id\":\"1764000000123-0a1f\",\"attributedTo\":\"" A "\"," \
+		"\"published\":\"2025-11-24T16:00:00.123Z\"," \
+		"\"updated\":\"2025-11-24T16:00:00.123Z\",\"type\":\"Note\"," \
+		"\"content\":\"c\","
+#define PIMG(d, n)	"{\"type\":\"Image\",\"mediaType\":\"image/png\"," \
+		"\"digest\":\"" d "\",\"size\":" #n ",\"name\":\"a.png\"}"
+
 static void
 images(void **s)
 {
-	static const char post[] = "{\"to\":[\"group:x\",\"public\"],"
-	    "\"attachment\":[{\"type\":\"Image\",\"digest\":\"" D1 "\","
-	    "\"size\":10},{\"type\":\"Link\",\"href\":\"http://x/\"},"
-	    "{\"type\":\"Image\",\"digest\":\"" D2 "\",\"size\":0},"
-	    "{\"type\":\"Image\",\"digest\":\"../x\",\"size\":1},"
-	    "{\"type\":\"Image\",\"digest\":\"" D1 "\",\"size\":-1}]}";
-	static const char grp[] = "{\"to\":[\"group:x\"],\"attachment\":"
-	    "[{\"type\":\"Image\",\"digest\":\"" D2 "\",\"size\":3}]}";
+	static const char post[] = PHEAD "\"to\":[\"group:x\",\"public\"],"
+	    "\"attachment\":[" PIMG(D1, 10) ","
+	    "{\"type\":\"Link\",\"href\":\"http://x/\"}," PIMG(D2, 0) "]}";
+	static const char grp[] = PHEAD "\"to\":[\"group:x\"],\"attachment\":"
+	    "[" PIMG(D2, 3) "]}";
+	static const char none[] = PHEAD "\"to\":[\"public\"]}";
+	static const char bad[] = PHEAD "\"to\":[\"public\"],\"attachment\":"
+	    "[" PIMG("../x", 1) "]}";
 	struct pf_fetch_image	img[4];
 	size_t			n;
 
 	(void)s;
 	assert_int_equal(pf_fetch_images(post, strlen(post), img, 4, &n), PF_OK);
-	assert_int_equal(n, 2);		/* the malformed ones are passed over */
+	assert_int_equal(n, 2);		/* the Link is passed over */
 	assert_string_equal(img[0].sha, D1);
 	assert_int_equal(img[0].size, 10);
 	assert_true(img[0].pub);
@@ -232,8 +240,12 @@ images(void **s)
 	assert_int_equal(pf_fetch_images(grp, strlen(grp), img, 4, &n), PF_OK);
 	assert_int_equal(n, 1);
 	assert_false(img[0].pub);
-	assert_int_equal(pf_fetch_images("{}", 2, img, 4, &n), PF_OK);
+	assert_int_equal(pf_fetch_images(none, strlen(none), img, 4, &n), PF_OK);
 	assert_int_equal(n, 0);
+	/* Not a post: refused whole, as pf_post_parse() refuses it. */
+	assert_int_not_equal(pf_fetch_images(bad, strlen(bad), img, 4, &n),
+	    PF_OK);
+	assert_int_not_equal(pf_fetch_images("{}", 2, img, 4, &n), PF_OK);
 	assert_int_not_equal(pf_fetch_images("[1]", 3, img, 4, &n), PF_OK);
 }
 

@@ -500,6 +500,29 @@ test_render_clean(void **state)
 	pf_buf_free(&r);
 }
 
+static void
+test_images(void **state)
+{
+	static const char doc[] = NOTE "\"content\":\"c\",\"attachment\":["
+	    "{\"type\":\"Link\",\"href\":\"https://x/\"},"
+	    "{\"type\":\"Image\",\"mediaType\":\"image/webp\",\"digest\":"
+	    "\"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\","
+	    "\"size\":42,\"name\":\"a.webp\"}]}";
+	struct pf_image	 img[PF_ATT_MAX];
+	struct pf_post	*p;
+
+	(void)state;
+	assert_int_equal(pf_post_parse(doc, sizeof(doc) - 1, &p), PF_OK);
+	assert_int_equal(pf_post_images(p, img, PF_ATT_MAX), 1);
+	assert_string_equal(img[0].digest,
+	    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+	assert_int_equal(img[0].size, 42);
+	assert_string_equal(img[0].type, "image/webp");
+	assert_int_equal(pf_post_images(p, img, 0), 0);
+	pf_post_free(p);
+	assert_int_equal(pf_post_images(NULL, img, PF_ATT_MAX), 0);
+}
+
 int
 main(void)
 {
@@ -514,6 +537,7 @@ main(void)
 		cmocka_unit_test(test_fixtures_invalid),
 		cmocka_unit_test(test_audiences),
 		cmocka_unit_test(test_render_clean),
+		cmocka_unit_test(test_images),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
