@@ -66,13 +66,6 @@ fetch_key(const char *url, struct pf_buf *b)
 	return rc;
 }
 
-/* friends/<fpr>/state.json for a new friend: where to fetch, from the start. */
-static enum pf_err
-friend_state(struct pf_node *n, const char *fpr, const char *url)
-{
-	return pf_friend_create(n->st, fpr, url);
-}
-
 static int
 friend_add(struct pf_node *n, int argc, char **argv)
 {
@@ -117,7 +110,7 @@ friend_add(struct pf_node *n, int argc, char **argv)
 		goto out;
 	if (pf_keyring_import(n->kr, key.data, key.len, expect ? want : NULL,
 	    fpr) != PF_OK ||
-	    friend_state(n, fpr, url) != PF_OK ||
+	    pf_friend_create(n->st, fpr, url) != PF_OK ||
 	    (group != NULL && pf_group_add(n->gnupghome, group, members, 1) != PF_OK) ||
 	    pf_keyring_lookup(n->kr, fpr, &k) != PF_OK) {
 		cli_fail(optind < argc ? argv[optind] : url);

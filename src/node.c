@@ -112,22 +112,16 @@ remove_env(struct pf_node *n, const char *rel)
 static enum pf_err
 open_index(struct pf_node *n, unsigned flags)
 {
-	char		*path = pf_store_join(n->st, "index");
-	int		 missing = !pf_store_exists(n->st, "index/data.mdb");
+	char		*path;
 	enum pf_err	 e;
 
-	if (path == NULL)
-		return pf_err(PF_ERR_NOMEM, "out of memory");
-	if (!(flags & PF_NODE_WRITE)) {
-		e = pf_index_open(path, PF_INDEX_RDONLY, &n->ix);
-		free(path);
-		return e;
-	}
-	free(path);
-	if (missing)
+	/* A writer rebuilds a missing index from the files; a reader cannot. */
+	if ((flags & PF_NODE_WRITE) && !pf_store_exists(n->st, "index/data.mdb"))
 		return pf_node_reindex(n, NULL, NULL, NULL);
-	path = pf_store_join(n->st, "index");
-	e = pf_index_open(path, 0, &n->ix);
+	if ((path = pf_store_join(n->st, "index")) == NULL)
+		return pf_err(PF_ERR_NOMEM, "out of memory");
+	e = pf_index_open(path, (flags & PF_NODE_WRITE) ? 0 : PF_INDEX_RDONLY,
+	    &n->ix);
 	free(path);
 	return e;
 }
