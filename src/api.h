@@ -34,13 +34,16 @@ struct pf_api {
 	struct pf_buf		 key;		/* cached armored public key */
 	int64_t			 key_ms;	/* when it was exported */
 	int64_t			 kr_stamp;	/* keyring files' newest mtime, ns */
+	int			 kr_watch;	/* inotify fd + 1; 0 not yet, -1 none */
 };
 
 /*
  * Reload the keyring's key cache if its files (pubring.kbx, trustdb.gpg,
  * where gpg keeps the disabled flag) changed since the last look, so a
- * friend added or blocked with the CLI counts at once.  A stat(2) per call;
- * gpg runs only after a change.
+ * friend added or blocked with the CLI counts at once.  An inotify watch
+ * on the keyring directory makes a call one read(2) while nothing changed
+ * there; the files are stat(2)ed only after an event (or on every call
+ * where inotify is missing); gpg runs only after a change.
  */
 enum pf_err	 pf_api_keyring_fresh(struct pf_api *);
 
@@ -85,6 +88,9 @@ enum pf_err	 pf_api_atom(struct pf_api *, const struct pf_http_req *,
 enum pf_err	 pf_api_media(struct pf_api *, const struct pf_http_req *,
 		    const char *param, struct pf_http_resp *);
 enum pf_err	 pf_api_media_post(struct pf_api *, const struct pf_http_req *,
+		    const char *param, struct pf_http_resp *);
+/* The owner's web page under /app (app.c; app.h has the rest). */
+enum pf_err	 pf_app(struct pf_api *, const struct pf_http_req *,
 		    const char *param, struct pf_http_resp *);
 
 #endif

@@ -43,6 +43,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#ifdef __linux__
+#include <sys/inotify.h>
+#endif
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -110,10 +113,7 @@ pf_api_etag_init(struct pf_api *a)
 	char		*path;
 	enum pf_err	 e = PF_OK;
 
-	if (!gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P)) {
-		gcry_check_version(NULL);
-		gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
-	}
+	pf_gcry_init();
 	if ((path = pf_store_join(a->st, ETAG_FILE)) == NULL)
 		return pf_err(PF_ERR_NOMEM, "out of memory");
 	if (etag_read(path, a->etag_key) == -1 &&
@@ -125,19 +125,22 @@ pf_api_etag_init(struct pf_api *a)
 	return e;
 }
 
+/* The keyring's files whose change means a reload. */
+static const char *const keyring_files[] = { "pubring.kbx", "trustdb.gpg",
+    "gpg.conf" };
+#define KEYRING_NFILES	(sizeof(keyring_files) / sizeof(keyring_files[0]))
+
 /* Newest modification time (ns) of the keyring's files. */
 static int64_t
 keyring_stamp(const char *home)
 {
-	static const char *const files[] = { "pubring.kbx", "trustdb.gpg",
-	    "gpg.conf" };
 	char		 path[4096];
 	struct stat	 st;
 	int64_t		 t, newest = 0;
 	size_t		 i;
 
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", home, files[i]);
+	for (i = 0; i < KEYRING_NFILES; i++) {
+		snprintf(path, sizeof(path), "%s/%s", home, keyring_files[i]);
 		if (stat(path, &st) == -1)
 			continue;
 		t = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
@@ -147,11 +150,93 @@ keyring_stamp(const char *home)
 	return newest;
 }
 
+#ifdef __linux__
+/* A non-blocking inotify descriptor watching home, or -1. */
+static int
+keyring_watch(const char *home)
+{
+	int fd;
+
+	if ((fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1)
+		return -1;
+	if (inotify_add_watch(fd, home, IN_MODIFY | IN_ATTRIB |
+	    IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM |
+	    IN_MOVED_TO) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Drain the watch: 1 if an event names a keyring file (or events were
+ * lost), 0 if none did, -1 if the watch is gone or broken.
+ */
+static int
+keyring_events(int fd)
+{
+	char			 buf[4096]
+	    __attribute__((aligned(__alignof__(struct inotify_event))));
+	const struct inotify_event *ev;
+	ssize_t			 n, off;
+	size_t			 i;
+	int			 changed = 0;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (off = 0; off + (ssize_t)sizeof(*ev) <= n;
+		    off += (ssize_t)sizeof(*ev) + ev->len) {
+			ev = (const struct inotify_event *)(buf + off);
+			if (ev->mask & (IN_IGNORED | IN_DELETE_SELF |
+			    IN_MOVE_SELF | IN_UNMOUNT))
+				return -1;
+			if (ev->mask & IN_Q_OVERFLOW)
+				changed = 1;
+			for (i = 0; ev->len > 0 && i < KEYRING_NFILES; i++)
+				if (strcmp(ev->name, keyring_files[i]) == 0)
+					changed = 1;
+		}
+	}
+	if (n == -1 && errno != EAGAIN && errno != EINTR)
+		return -1;
+	return changed;
+}
+#else
+static int
+keyring_watch(const char *home)
+{
+	(void)home;
+	return -1;
+}
+
+static int
+keyring_events(int fd)
+{
+	(void)fd;
+	return -1;
+}
+#endif
+
 enum pf_err
 pf_api_keyring_fresh(struct pf_api *a)
 {
-	int64_t stamp = keyring_stamp(a->gnupghome);
+	int64_t	 stamp;
+	int	 fd;
 
+	if (a->kr_watch == 0) {
+		/* Watch first: a change after the stat below is then seen. */
+		fd = keyring_watch(a->gnupghome);
+		a->kr_watch = fd >= 0 ? fd + 1 : -1;
+	} else if (a->kr_watch > 0) {
+		switch (keyring_events(a->kr_watch - 1)) {
+		case 0:
+			return PF_OK;
+		case -1:
+			close(a->kr_watch - 1);
+			a->kr_watch = -1;
+			break;
+		}
+	}
+	stamp = keyring_stamp(a->gnupghome);
 	if (stamp == a->kr_stamp)
 		return PF_OK;
 	a->kr_stamp = stamp;
@@ -275,6 +360,20 @@ idle_poll(struct pf_api *a, const struct pf_http_req *req,
 	return hit;
 }
 
+/*
+ * A malformed query parameter is 400 with pf_http_query()'s message,
+ * which names the parameter and the rule (given twice, bad escape, too
+ * long).
+ */
+static enum pf_err
+query_fail(void)
+{
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), "%s", pf_errmsg());
+	return pf_err(PF_ERR_INVALID, "%s", msg);
+}
+
 /* Parse the public query: since (absent: latest page) and limit. */
 static enum pf_err
 public_query(struct pf_api *a, const char *q, int *has_since,
@@ -290,18 +389,19 @@ public_query(struct pf_api *a, const char *q, int *has_since,
 		errno = 0;
 		n = strtol(v, &end, 10);
 		if (*v == '\0' || strspn(v, "0123456789") != strlen(v) ||
-		    *end != '\0' || errno != 0 || n < 1 ||
-		    n > a->conf->page_max)
-			return pf_err(PF_ERR_INVALID, "limit: must be an integer "
-			    "from 1 to %ld", a->conf->page_max);
-		*limit = (size_t)n;
+		    *end != '\0' || errno != 0 || n < 1)
+			return pf_err(PF_ERR_INVALID, "limit: must be a positive "
+			    "integer");
+		/* A larger page than ours is not an error: give page_max. */
+		if (n < a->conf->page_max)
+			*limit = (size_t)n;
 	} else if (e != PF_ERR_NOTFOUND)
-		return pf_err(PF_ERR_INVALID, "%s", "limit: malformed");
+		return query_fail();
 	*has_since = 0;
 	if ((e = pf_http_query(q, "since", v, sizeof(v))) == PF_ERR_NOTFOUND)
 		return PF_OK;
 	if (e != PF_OK)
-		return pf_err(PF_ERR_INVALID, "since: malformed or too long");
+		return query_fail();
 	*has_since = 1;
 	return pf_cursor_parse(v, since);
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,37 +74,69 @@ pf_buf_printf(struct pf_buf *b, const char *fmt, ...)
 }
 
 /*
- * Runs of bytes that need no escape are appended in one pf_buf_add: one
- * call per byte made this the top cost of serving a feed page (issue 6,
- * perf on tests/bench/indexbench: 70% of a page in here and reserve()).
+ * JSON string escaping, the top cost of serving a feed page (issue 6):
+ * one pass over the bytes with a table, plain runs copied with memcpy,
+ * into room reserved once.  Per-byte appends made this 70% of a page;
+ * runs of pf_buf_add still spent about 12 instructions a byte here (and
+ * a copy in feed.c to NUL-terminate), this about 7 (callgrind).
  */
+/* Per byte: 0 copied as is, 1 written as \u00XX, else the letter after '\'. */
+static const unsigned char json_esc[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 'n', 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = '"', ['\\'] = '\\',
+};
+
+enum pf_err
+pf_buf_json_mem(struct pf_buf *b, const void *s, size_t n)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*p = s, *end = p + n, *run;
+	char			*o;
+	size_t			 extra = 0, i;
+	enum pf_err		 e;
+
+	/* Room for the worst case if the limit allows, else count. */
+	if (n <= SIZE_MAX / 8 &&
+	    (b->limit == 0 || b->len + 6 * n + 2 <= b->limit))
+		extra = 5 * n;
+	else
+		for (i = 0; i < n; i++)
+			if (json_esc[p[i]] != 0)
+				extra += json_esc[p[i]] == 1 ? 5 : 1;
+	if ((e = reserve(b, n + extra + 2)) != PF_OK)
+		return e;
+	o = b->data + b->len;
+	*o++ = '"';
+	for (;;) {
+		for (run = p; p < end && json_esc[*p] == 0; p++)
+			;
+		memcpy(o, run, (size_t)(p - run));
+		o += p - run;
+		if (p == end)
+			break;
+		if (json_esc[*p] == 1) {
+			memcpy(o, "\\u00", 4);
+			o[4] = hex[*p >> 4];
+			o[5] = hex[*p & 15];
+			o += 6;
+		} else {
+			o[0] = '\\';
+			o[1] = (char)json_esc[*p];
+			o += 2;
+		}
+		p++;
+	}
+	*o++ = '"';
+	b->len = (size_t)(o - b->data);
+	b->data[b->len] = '\0';
+	return PF_OK;
+}
+
 enum pf_err
 pf_buf_json_str(struct pf_buf *b, const char *s)
 {
-	const unsigned char	*p = (const unsigned char *)s, *run;
-	enum pf_err		 e;
-
-	if ((e = pf_buf_add(b, "\"", 1)) != PF_OK)
-		return e;
-	for (;;) {
-		for (run = p; *p >= 0x20 && *p != '"' && *p != '\\'; p++)
-			;
-		if (p > run && (e = pf_buf_add(b, run, (size_t)(p - run))) != PF_OK)
-			return e;
-		if (*p == '\0')
-			break;
-		if (*p == '"' || *p == '\\') {
-			char esc[2] = { '\\', (char)*p };
-			e = pf_buf_add(b, esc, 2);
-		} else if (*p == '\n')
-			e = pf_buf_add(b, "\\n", 2);
-		else
-			e = pf_buf_printf(b, "\\u%04x", *p);
-		if (e != PF_OK)
-			return e;
-		p++;
-	}
-	return pf_buf_add(b, "\"", 1);
+	return pf_buf_json_mem(b, s, strlen(s));
 }
 
 void

@@ -40,5 +40,8 @@ int	cli_status(const char *, int, char **);
 int	cli_doctor(const char *, int, char **);
 int	cli_export(const char *, int, char **);
 int	cli_import(const char *, int, char **);
+int	cli_dht(const char *, int, char **);
+int	cli_discover(const char *, int, char **);
+int	cli_passwd(const char *, int, char **);
 
 #endif

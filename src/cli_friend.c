@@ -12,6 +12,7 @@
 #include "group.h"
 #include "keyring.h"
 #include "node.h"
+#include "node_friend.h"
 #include "store.h"
 
 /* Read a key file (or standard input for "-"), refusing oversize ones. */
@@ -40,32 +41,6 @@ read_key(const char *path, struct pf_buf *b)
 	return 0;
 }
 
-/*
- * GET <url>/key into b: the friend's key, at most PF_KEY_MAX bytes; the
- * caller imports it only if it has the fingerprint the owner expects.
- */
-static int
-fetch_key(const char *url, struct pf_buf *b)
-{
-	struct pf_net_limits	 lim;
-	struct pf_xfer		 x = { 0 };
-	char			 u[PF_URL_MAX + 8];
-	int			 rc = -1;
-
-	pf_net_limits_default(&lim, PF_KEY_MAX);
-	lim.timeout = 30;
-	snprintf(u, sizeof(u), "%s/key", url);
-	x.url = u;
-	if (pf_net_run_one(&lim, &x) != PF_OK)
-		cli_fail(NULL);
-	else if (x.status != 200)
-		fprintf(stderr, "peerfeed: %s: HTTP %ld\n", u, x.status);
-	else if (pf_buf_add(b, x.resp.data, x.resp.len) == PF_OK)
-		rc = 0;
-	pf_xfer_free(&x);
-	return rc;
-}
-
 static int
 friend_add(struct pf_node *n, int argc, char **argv)
 {
@@ -79,7 +54,6 @@ friend_add(struct pf_node *n, int argc, char **argv)
 	struct pf_keyinfo	 k;
 	const char		*url = NULL, *group = NULL, *expect = NULL;
 	char			 fpr[PF_FPR_MAX], want[PF_FPR_MAX];
-	const char		*members[1] = { fpr };
 	int			 ch, rc = 1;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -105,13 +79,12 @@ friend_add(struct pf_node *n, int argc, char **argv)
 	}
 	if (expect != NULL && pf_fpr_normalize(expect, want) != PF_OK)
 		return cli_fail("--fpr");
-	if (optind == argc ? fetch_key(url, &key) == -1 :
-	    read_key(argv[optind], &key) == -1)
+	if (optind < argc && read_key(argv[optind], &key) == -1)
 		goto out;
-	if (pf_keyring_import(n->kr, key.data, key.len, expect ? want : NULL,
-	    fpr) != PF_OK ||
-	    pf_friend_create(n->st, fpr, url) != PF_OK ||
-	    (group != NULL && pf_group_add(n->gnupghome, group, members, 1) != PF_OK) ||
+	/* A key file (even an empty one) is imported; none: fetched from url. */
+	if (pf_node_friend_add(n, optind < argc ? (key.data ? key.data : "") :
+	    NULL, key.len, url,
+	    expect, group, fpr) != PF_OK ||
 	    pf_keyring_lookup(n->kr, fpr, &k) != PF_OK) {
 		cli_fail(optind < argc ? argv[optind] : url);
 		goto out;

@@ -418,8 +418,10 @@ cli_list(const char *dir, int argc, char **argv)
 				return cli_fail("--since");
 			break;
 		case 'n':
+			errno = 0;
 			limit = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || limit < 1)
+			if (*optarg == '\0' || *end != '\0' || limit < 1 ||
+			    errno == ERANGE)
 				return cli_usage(cli_find("list"), 1);
 			break;
 		case 't':

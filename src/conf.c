@@ -42,6 +42,13 @@ static const struct conf_key {
 	    1024, 1048576, "65536", "bytes of a decrypted private request, at most" },
 	{ "media_max", CONF_NUM, offsetof(struct pf_conf, media_max), 0,
 	    1024, 1073741824, "10485760", "bytes of one attachment, at most" },
+	{ "dht_bootstrap", CONF_STR, offsetof(struct pf_conf, dht_bootstrap),
+	    sizeof(((struct pf_conf *)0)->dht_bootstrap), 0, 0, "",
+	    "OpenDHT nodes to join by, host:port separated by commas; empty: no "
+	    "DHT (public: bootstrap.jami.net:4222)" },
+	{ "dht_listen", CONF_STR, offsetof(struct pf_conf, dht_listen),
+	    sizeof(((struct pf_conf *)0)->dht_listen), 0, 0, "",
+	    "UDP port of peerfeed's DHT node, as PORT or *:PORT; empty: any free port" },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 

@@ -17,6 +17,8 @@ struct pf_conf {
 	long	body_max;		/* bytes of a private request body */
 	long	plain_max;		/* bytes of a decrypted request */
 	long	media_max;		/* bytes of one attachment */
+	char	dht_bootstrap[1024];	/* DHT nodes to join by, "host:port ..."; "" = no DHT */
+	char	dht_listen[64];		/* "[ADDR:]PORT" of the DHT node, "" = any port */
 };
 
 /* Defaults for every key. */

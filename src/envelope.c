@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gcrypt.h>
+
 #include "envelope.h"
 #include "keyring_int.h"
 
@@ -20,6 +22,8 @@
 	GPGME_SIGSUM_KEY_MISSING | GPGME_SIGSUM_CRL_MISSING |		\
 	GPGME_SIGSUM_CRL_TOO_OLD | GPGME_SIGSUM_BAD_POLICY |		\
 	GPGME_SIGSUM_SYS_ERROR | GPGME_SIGSUM_TOFU_CONFLICT)
+
+#define OWN_KEYIDS	16	/* encryption subkeys of ours looked at */
 
 /* OpenPGP packet tags (RFC 4880 section 4.3). */
 enum {
@@ -212,8 +216,8 @@ refile(enum pf_err code, const char *what)
  * packet, so no literal data can ride along and make gpg verify that
  * instead of the text we pass (the classic false positive).
  */
-static enum pf_err
-precheck_sig(const void *sig, size_t len)
+enum pf_err
+pf_envelope_precheck_sig(const void *sig, size_t len)
 {
 	struct pf_buf	bin = { 0 };
 	size_t		off = 0, blen = 0;
@@ -237,13 +241,12 @@ out:
 	return e;
 }
 
-/* True if keyid (8 bytes) is 0 (thrown) or one of our encryption subkeys. */
+/* True if keyid (8 bytes) is 0 (thrown) or one of keyids. */
 static int
-keyid_ours(const struct pf_keyring *kr, const unsigned char *keyid)
+keyid_ours(const char *const *keyids, const unsigned char *keyid)
 {
-	char		hex[17];
-	gpgme_subkey_t	sk;
-	int		i, zero = 1;
+	char	hex[17];
+	int	i, zero = 1;
 
 	for (i = 0; i < 8; i++) {
 		snprintf(hex + 2 * i, 3, "%02X", keyid[i]);
@@ -251,10 +254,150 @@ keyid_ours(const struct pf_keyring *kr, const unsigned char *keyid)
 	}
 	if (zero)
 		return 1;
-	for (sk = kr->self->subkeys; sk != NULL; sk = sk->next)
-		if (sk->can_encrypt && sk->keyid && strcmp(sk->keyid, hex) == 0)
+	for (; *keyids != NULL; keyids++)
+		if (strcmp(*keyids, hex) == 0)
 			return 1;
 	return 0;
+}
+
+/*
+ * The libgcrypt digest of an OpenPGP hash algorithm (RFC 4880 9.4) we
+ * accept in a signature: SHA-2 only, never MD5, SHA-1 or RIPEMD-160.
+ */
+static int
+hash_ok(int algo)
+{
+	switch (algo) {
+	case 8:
+		return GCRY_MD_SHA256;
+	case 9:
+		return GCRY_MD_SHA384;
+	case 10:
+		return GCRY_MD_SHA512;
+	case 11:
+		return GCRY_MD_SHA224;
+	}
+	return 0;
+}
+
+/*
+ * Find the issuer of a signature in its subpacket area [p, p + n): the
+ * key id (subpacket 16) or the last 8 bytes of a v4 issuer fingerprint
+ * (subpacket 33) into keyid; returns 1 if found.
+ */
+static int
+issuer_of(const unsigned char *p, size_t n, unsigned char keyid[8])
+{
+	size_t	i = 0, blen;
+	int	type;
+
+	/* Subpacket lengths: RFC 4880 5.2.3.1. */
+	while (i < n) {
+		if (p[i] < 192)
+			blen = p[i++];
+		else if (p[i] < 255 && n - i >= 2) {
+			blen = ((size_t)(p[i] - 192) << 8) + p[i + 1] + 192;
+			i += 2;
+		} else if (p[i] == 255 && n - i >= 5) {
+			blen = (size_t)p[i + 1] << 24 | (size_t)p[i + 2] << 16 |
+			    (size_t)p[i + 3] << 8 | p[i + 4];
+			i += 5;
+		} else
+			return 0;
+		if (blen == 0 || n - i < blen)
+			return 0;
+		type = p[i] & 0x7f;
+		if (type == 16 && blen == 9) {
+			memcpy(keyid, p + i + 1, 8);
+			return 1;
+		}
+		if (type == 33 && blen == 22 && p[i + 1] == 4) {
+			memcpy(keyid, p + i + 1 + 1 + 12, 8);
+			return 1;
+		}
+		i += blen;
+	}
+	return 0;
+}
+
+enum pf_err
+pf_envelope_precheck_binds(const void *data, size_t len, const void *sig,
+    size_t siglen, const char *const *keyids)
+{
+	struct pf_buf		 bin = { 0 };
+	const unsigned char	*p;
+	unsigned char		 keyid[8], trailer[6], *md;
+	gcry_md_hd_t		 h = NULL;
+	size_t			 off = 0, blen = 0, hl, ul, n;
+	int			 tag = 0, partial = 0, algo;
+	enum pf_err		 e;
+
+	if ((e = pf_envelope_precheck_sig(sig, siglen)) != PF_OK)
+		return e;
+	/* One signature packet, as precheck_sig just found. */
+	if ((e = dearmor(sig, siglen, "SIGNATURE", &bin)) != PF_OK ||
+	    (e = pkt_header((unsigned char *)bin.data, bin.len, &off, &tag,
+	    &blen, &partial)) != PF_OK)
+		goto bad;
+	p = (unsigned char *)bin.data + off;
+	n = blen;
+	e = PF_ERR_BADSIG;
+	if (n < 6 || p[0] != 4) {
+		pf_err(e, "signature: not an OpenPGP v4 signature");
+		goto out;
+	}
+	if (p[1] != 0x00) {
+		pf_err(e, "signature: type 0x%02x, not over binary data", p[1]);
+		goto out;
+	}
+	if ((algo = hash_ok(p[3])) == 0) {
+		pf_err(e, "signature: hash algorithm %d is not SHA-2", p[3]);
+		goto out;
+	}
+	hl = (size_t)p[4] << 8 | p[5];
+	if (n < 6 + hl + 2 || n < 6 + hl + 2 + ((size_t)p[6 + hl] << 8 |
+	    p[7 + hl]) + 2) {
+		pf_err(e, "signature: truncated subpackets");
+		goto out;
+	}
+	ul = (size_t)p[6 + hl] << 8 | p[7 + hl];
+	if (!issuer_of(p + 6, hl, keyid) && !issuer_of(p + 8 + hl, ul, keyid)) {
+		pf_err(e, "signature: names no issuer key");
+		goto out;
+	}
+	if (!keyid_ours(keyids, keyid) || memcmp(keyid, "\0\0\0\0\0\0\0\0",
+	    8) == 0) {
+		pf_err(e, "signature: made by a key that is not the author's");
+		goto out;
+	}
+	/* The digest's first two bytes (RFC 4880 5.2.4), our own hashing. */
+	pf_gcry_init();
+	if (gcry_md_open(&h, algo, 0) != 0) {
+		e = pf_err(PF_ERR_CRYPTO, "signature: cannot hash");
+		goto out;
+	}
+	gcry_md_write(h, data, len);
+	gcry_md_write(h, p, 6 + hl);
+	trailer[0] = 4;
+	trailer[1] = 0xff;
+	trailer[2] = (unsigned char)((6 + hl) >> 24);
+	trailer[3] = (unsigned char)((6 + hl) >> 16);
+	trailer[4] = (unsigned char)((6 + hl) >> 8);
+	trailer[5] = (unsigned char)(6 + hl);
+	gcry_md_write(h, trailer, sizeof(trailer));
+	md = gcry_md_read(h, algo);
+	if (md[0] != p[8 + hl + ul] || md[1] != p[9 + hl + ul]) {
+		pf_err(e, "signature: not made over these bytes");
+		goto out;
+	}
+	e = PF_OK;
+	goto out;
+bad:
+	e = refile(PF_ERR_BADSIG, "not a detached signature");
+out:
+	gcry_md_close(h);
+	pf_buf_free(&bin);
+	return e;
 }
 
 /*
@@ -262,7 +405,7 @@ keyid_ours(const struct pf_keyring *kr, const unsigned char *keyid)
  * thrown key id) or the one integrity-protected encrypted data packet.
  */
 static enum pf_err
-precheck_packet(const struct pf_keyring *kr, const unsigned char *body,
+precheck_packet(const char *const *keyids, const unsigned char *body,
     size_t blen, int tag, int *npkesk, int *ndata)
 {
 	if (tag == PKT_SEIPD || tag == PKT_AEAD) {
@@ -278,7 +421,7 @@ precheck_packet(const struct pf_keyring *kr, const unsigned char *body,
 		    "only messages to this node alone are accepted");
 	if (blen < 10 || body[0] != 3)
 		return pf_err(PF_ERR_CRYPTO, "unsupported session key packet");
-	if (!keyid_ours(kr, body + 1))
+	if (!keyid_ours(keyids, body + 1))
 		return pf_err(PF_ERR_CRYPTO, "not encrypted to this node");
 	return PF_OK;
 }
@@ -287,8 +430,9 @@ precheck_packet(const struct pf_keyring *kr, const unsigned char *body,
  * (d) request step 1, before any gpg process: exactly one PKESK to our
  * key (or a thrown key id), no SKESK, then the encrypted data, last.
  */
-static enum pf_err
-precheck_msg(const struct pf_keyring *kr, const void *msg, size_t len)
+enum pf_err
+pf_envelope_precheck_msg(const void *msg, size_t len,
+    const char *const *keyids)
 {
 	struct pf_buf	 bin = { 0 };
 	unsigned char	*p;
@@ -308,12 +452,12 @@ precheck_msg(const struct pf_keyring *kr, const void *msg, size_t len)
 		    &off, blen, partial)) != PF_OK) {
 			/* A signed-only message is named as such, not corrupt. */
 			e = tag != -1 && tag != PKT_PKESK && tag != PKT_SEIPD &&
-			    tag != PKT_AEAD ? precheck_packet(kr, p, 0, tag,
+			    tag != PKT_AEAD ? precheck_packet(keyids, p, 0, tag,
 			    &npkesk, &ndata) : refile(PF_ERR_CRYPTO,
 			    "corrupt message");
 			goto out;
 		}
-		if ((e = precheck_packet(kr, p + body, blen, tag, &npkesk,
+		if ((e = precheck_packet(keyids, p + body, blen, tag, &npkesk,
 		    &ndata)) != PF_OK)
 			goto out;
 	}
@@ -325,35 +469,26 @@ out:
 	return e;
 }
 
-/*
- * (d) steps 5-6 and 9 (first half): exactly one signature, made by a key
- * we hold and have not blocked.  who is the code for an unknown or
- * blocked signer (PF_ERR_FORBIDDEN for requests, PF_ERR_BADSIG for posts).
- */
+/* (d) steps 5-6 and 9 (first half): exactly one signature, by a key we hold. */
 static enum pf_err
-sig_signer(const struct pf_keyring *kr, gpgme_verify_result_t vr,
-    enum pf_err who, gpgme_signature_t *sig, gpgme_key_t *key,
-    gpgme_subkey_t *sub)
+sig_signer(const struct pf_envelope_sig *g, enum pf_err who)
 {
-	gpgme_signature_t s;
-
-	if (vr == NULL || (s = vr->signatures) == NULL)
+	if (g->nsig == 0)
 		return pf_err(PF_ERR_BADSIG, "not signed");
-	if (s->next != NULL)
+	if (g->nsig > 1)
 		return pf_err(PF_ERR_BADSIG, "more than one signature");
-	if (s->fpr == NULL)
+	if (g->fpr == NULL)
 		return pf_err(PF_ERR_BADSIG, "signature names no key");
-	if (gpg_err_code(s->status) == GPG_ERR_NO_PUBKEY)
-		return pf_err(who, "signed by unknown key %.64s", s->fpr);
-	if (!pf_fpr_valid(s->fpr))
+	if (g->no_pubkey)
+		return pf_err(who, "signed by unknown key %.64s", g->fpr);
+	if (!pf_fpr_valid(g->fpr))
 		return pf_err(PF_ERR_BADSIG, "signature names key %.64s, not "
-		    "a full fingerprint", s->fpr);
-	if ((*key = pf_keyring_find_sub(kr, s->fpr, sub)) == NULL)
+		    "a full fingerprint", g->fpr);
+	if (g->key_fpr == NULL || !pf_fpr_valid(g->key_fpr))
 		return pf_err(who, "signed by key %s, which is not pinned",
-		    s->fpr);
-	if ((*key)->disabled)
-		return pf_err(who, "signed by blocked key %s", (*key)->fpr);
-	*sig = s;
+		    g->fpr);
+	if (g->key_disabled)
+		return pf_err(who, "signed by blocked key %s", g->key_fpr);
 	return PF_OK;
 }
 
@@ -362,38 +497,94 @@ sig_signer(const struct pf_keyring *kr, gpgme_verify_result_t vr,
  * subkey and its primary key are usable now.
  */
 static enum pf_err
-sig_good(gpgme_signature_t s, gpgme_key_t key, gpgme_subkey_t sub)
+sig_good(const struct pf_envelope_sig *g)
 {
-	if (s->status != 0)
-		return pf_keyring_gpgerr(PF_ERR_BADSIG, s->status, "signature");
-	if ((s->summary & SIGSUM_BAD) != 0)
+	if (g->status != 0)
+		return pf_err(PF_ERR_BADSIG, "signature: %.200s",
+		    g->status_text ? g->status_text : "bad");
+	if ((g->summary & SIGSUM_BAD) != 0)
 		return pf_err(PF_ERR_BADSIG, "signature summary 0x%x has a "
 		    "bad bit (red, revoked, expired or missing key)",
-		    (unsigned)s->summary);
-	if (s->wrong_key_usage)
+		    g->summary);
+	if (g->wrong_key_usage)
 		return pf_err(PF_ERR_BADSIG, "signature made by a key not "
 		    "meant for signing");
-	if (!sub->can_sign || sub->revoked || sub->expired || sub->disabled ||
-	    sub->invalid)
-		return pf_err(PF_ERR_BADSIG, "signing subkey %s is not usable "
-		    "(revoked, expired, invalid or not for signing)", sub->fpr);
-	if (pf_keyring_unusable(key))
+	if (hash_ok(g->hash_algo) == 0)
+		return pf_err(PF_ERR_BADSIG, "signature: hash algorithm %d is "
+		    "not SHA-2 (SHA-1 and older are refused)", g->hash_algo);
+	if (!g->sub_can_sign || g->sub_unusable)
+		return pf_err(PF_ERR_BADSIG, "signing subkey %.64s is not usable "
+		    "(revoked, expired, invalid or not for signing)",
+		    g->sub_fpr ? g->sub_fpr : g->fpr);
+	if (g->key_unusable)
 		return pf_err(PF_ERR_BADSIG, "key %s is revoked, expired or "
-		    "invalid", key->fpr);
+		    "invalid", g->key_fpr);
 	return PF_OK;
 }
 
-/* Both halves of the signature checks; *key gets the signer's key. */
-static enum pf_err
-sig_check(const struct pf_keyring *kr, gpgme_verify_result_t vr,
-    enum pf_err who, gpgme_key_t *key, gpgme_signature_t *sig)
+enum pf_err
+pf_envelope_precheck(size_t len, size_t max_plain,
+    const struct pf_envelope_sig *g, enum pf_err who, const char *author,
+    char signer[PF_FPR_MAX])
 {
-	gpgme_subkey_t	sub = NULL;
+	char		want[PF_FPR_MAX];
 	enum pf_err	e;
 
-	if ((e = sig_signer(kr, vr, who, sig, key, &sub)) != PF_OK)
+	if (len > max_plain)
+		return pf_err(PF_ERR_LIMIT, "decrypted message larger than "
+		    "%zu bytes", max_plain);
+	if ((e = sig_signer(g, who)) != PF_OK || (e = sig_good(g)) != PF_OK)
 		return e;
-	return sig_good(*sig, *key, sub);
+	if (author != NULL) {
+		if ((e = pf_fpr_normalize(author, want)) != PF_OK)
+			return e;
+		if (strcmp(g->key_fpr, want) != 0)
+			return pf_err(PF_ERR_BADSIG, "signed by %s, not by the "
+			    "author %s", g->key_fpr, want);
+	}
+	snprintf(signer, PF_FPR_MAX, "%s", g->key_fpr);
+	return PF_OK;
+}
+
+/*
+ * Summarize gpgme's verify result vr for pf_envelope_precheck, with the
+ * pinned key holding the signing (sub)key.  reason holds status_text.
+ */
+static void
+sig_summarize(const struct pf_keyring *kr, gpgme_verify_result_t vr,
+    struct pf_envelope_sig *g, char *reason, size_t rsz)
+{
+	gpgme_signature_t	s;
+	gpgme_subkey_t		sub = NULL;
+	gpgme_key_t		key;
+
+	memset(g, 0, sizeof(*g));
+	if (vr == NULL || (s = vr->signatures) == NULL)
+		return;
+	for (; s != NULL; s = s->next)
+		g->nsig++;
+	s = vr->signatures;
+	g->fpr = s->fpr;
+	g->no_pubkey = gpg_err_code(s->status) == GPG_ERR_NO_PUBKEY;
+	g->status = s->status;
+	if (s->status != 0) {
+		if (gpgme_strerror_r(s->status, reason, rsz) != 0)
+			reason[rsz - 1] = '\0';
+		g->status_text = reason;
+	}
+	g->summary = (unsigned int)s->summary;
+	g->hash_algo = (int)s->hash_algo;
+	g->wrong_key_usage = s->wrong_key_usage;
+	if (s->fpr == NULL || (key = pf_keyring_find_sub(kr, s->fpr,
+	    &sub)) == NULL)
+		return;
+	g->key_fpr = key->fpr;
+	g->key_disabled = key->disabled;
+	g->key_unusable = pf_keyring_unusable(key);
+	g->sub_fpr = sub->fpr;
+	g->sub_can_sign = sub->can_sign;
+	g->sub_unusable = sub->revoked || sub->expired || sub->disabled ||
+	    sub->invalid;
 }
 
 /*
@@ -468,15 +659,15 @@ enum pf_err
 pf_envelope_verify(struct pf_keyring *kr, const void *data, size_t len,
     const void *sig, size_t siglen, const char *author)
 {
-	char			 want[PF_FPR_MAX];
+	struct pf_envelope_sig	 g;
+	char			 want[PF_FPR_MAX], signer[PF_FPR_MAX];
+	char			 reason[256];
 	gpgme_data_t		 sd = NULL, td = NULL;
-	gpgme_signature_t	 s;
-	gpgme_key_t		 key;
 	gpgme_error_t		 err;
 	enum pf_err		 e;
 
 	if ((e = pf_fpr_normalize(author, want)) != PF_OK ||
-	    (e = precheck_sig(sig, siglen)) != PF_OK)
+	    (e = pf_envelope_precheck_sig(sig, siglen)) != PF_OK)
 		return e;
 	if ((err = gpgme_data_new_from_mem(&sd, sig, siglen, 0)) != 0 ||
 	    (err = gpgme_data_new_from_mem(&td, data, len, 0)) != 0) {
@@ -487,16 +678,38 @@ pf_envelope_verify(struct pf_keyring *kr, const void *data, size_t len,
 		e = pf_keyring_gpgerr(PF_ERR_BADSIG, err, "verify");
 		goto out;
 	}
-	if ((e = sig_check(kr, gpgme_op_verify_result(kr->ctx), PF_ERR_BADSIG,
-	    &key, &s)) != PF_OK)
-		goto out;
-	if (strcmp(key->fpr, want) != 0)
-		e = pf_err(PF_ERR_BADSIG, "signed by %s, not by the author %s",
-		    key->fpr, want);
+	sig_summarize(kr, gpgme_op_verify_result(kr->ctx), &g, reason,
+	    sizeof(reason));
+	e = pf_envelope_precheck(len, len, &g, PF_ERR_BADSIG, want, signer);
 out:
 	gpgme_data_release(sd);
 	gpgme_data_release(td);
 	return e;
+}
+
+#define AUTHOR_KEYIDS	16	/* signing (sub)keys of an author looked at */
+
+enum pf_err
+pf_envelope_binds(struct pf_keyring *kr, const void *data, size_t len,
+    const void *sig, size_t siglen, const char *author)
+{
+	const char	*ids[AUTHOR_KEYIDS + 1];
+	char		 want[PF_FPR_MAX];
+	gpgme_key_t	 key;
+	gpgme_subkey_t	 sk;
+	size_t		 n = 0;
+	enum pf_err	 e;
+
+	if ((e = pf_fpr_normalize(author, want)) != PF_OK)
+		return e;
+	if ((key = pf_keyring_find(kr, want)) == NULL || key->disabled)
+		return pf_err(PF_ERR_BADSIG, "signature: %s is not a pinned, "
+		    "unblocked key", want);
+	for (sk = key->subkeys; sk != NULL && n < AUTHOR_KEYIDS; sk = sk->next)
+		if (sk->can_sign && !sk->revoked && sk->keyid != NULL)
+			ids[n++] = sk->keyid;
+	ids[n] = NULL;
+	return pf_envelope_precheck_binds(data, len, sig, siglen, ids);
 }
 
 /* The pinned key to seal to: cached, not blocked, able to encrypt. */
@@ -641,28 +854,45 @@ out:
 	return e;
 }
 
+/* The key ids of our encryption subkeys, NULL-terminated, in ids. */
+static void
+own_keyids(const struct pf_keyring *kr, const char *ids[OWN_KEYIDS + 1])
+{
+	gpgme_subkey_t	sk;
+	size_t		n = 0;
+
+	for (sk = kr->self->subkeys; sk != NULL && n < OWN_KEYIDS; sk = sk->next)
+		if (sk->can_encrypt && sk->keyid != NULL)
+			ids[n++] = sk->keyid;
+	ids[n] = NULL;
+}
+
 enum pf_err
 pf_envelope_open(struct pf_keyring *kr, const void *cipher, size_t len,
     size_t max_plain, struct pf_buf *plain, char signer[PF_FPR_MAX],
     int64_t *sig_time)
 {
 	struct sink		 s = { { 0 }, max_plain, 0 };
-	gpgme_signature_t	 sig;
-	gpgme_key_t		 key;
+	struct pf_envelope_sig	 g;
+	gpgme_verify_result_t	 vr;
+	const char		*ids[OWN_KEYIDS + 1];
+	char			 reason[256];
 	enum pf_err		 e;
 
 	if (kr->self == NULL)
 		return pf_err(PF_ERR_NOTFOUND,
 		    "no node key yet: run `peerfeed init` first");
-	if ((e = precheck_msg(kr, cipher, len)) != PF_OK ||
-	    (e = open_run(kr, cipher, len, &s)) != PF_OK ||
-	    (e = sig_check(kr, gpgme_op_verify_result(kr->ctx),
-	    PF_ERR_FORBIDDEN, &key, &sig)) != PF_OK)
+	own_keyids(kr, ids);
+	if ((e = pf_envelope_precheck_msg(cipher, len, ids)) != PF_OK ||
+	    (e = open_run(kr, cipher, len, &s)) != PF_OK)
 		goto out;
-	if ((e = pf_buf_add(plain, s.buf.data, s.buf.len)) != PF_OK)
+	vr = gpgme_op_verify_result(kr->ctx);
+	sig_summarize(kr, vr, &g, reason, sizeof(reason));
+	if ((e = pf_envelope_precheck(s.buf.len, max_plain, &g,
+	    PF_ERR_FORBIDDEN, NULL, signer)) != PF_OK ||
+	    (e = pf_buf_add(plain, s.buf.data, s.buf.len)) != PF_OK)
 		goto out;
-	snprintf(signer, PF_FPR_MAX, "%s", key->fpr);
-	*sig_time = (int64_t)sig->timestamp;
+	*sig_time = (int64_t)vr->signatures->timestamp;
 out:
 	pf_buf_free(&s.buf);
 	return e;

@@ -42,4 +42,80 @@ enum pf_err	 pf_envelope_open(struct pf_keyring *, const void *cipher, size_t le
 		    size_t max_plain, struct pf_buf *plain, char signer[PF_FPR_MAX],
 		    int64_t *sig_time);
 
+/*
+ * The checks that need no gpg, as pure functions: pf_envelope_open and
+ * pf_envelope_verify call them, and tests/fuzz/fuzz_envelope feeds them
+ * anything.
+ *
+ * pf_envelope_precheck_sig: sig (armored or binary) is exactly one
+ * OpenPGP signature packet, nothing else (no literal data riding along).
+ * PF_ERR_BADSIG otherwise.
+ */
+enum pf_err	 pf_envelope_precheck_sig(const void *sig, size_t len);
+/*
+ * pf_envelope_precheck_msg: msg (armored or binary) is exactly one v3
+ * public-key session key packet whose key id is one of keyids (16
+ * uppercase hex digits each; NULL-terminated list) or thrown (zero), then
+ * one integrity-protected encrypted data packet, last.  PF_ERR_CRYPTO
+ * otherwise.
+ */
+enum pf_err	 pf_envelope_precheck_msg(const void *msg, size_t len,
+		    const char *const *keyids);
+/*
+ * pf_envelope_precheck_binds: sig (armored or binary) is one v4 signature
+ * over binary data with a SHA-2 hash, issued by one of keyids (16
+ * uppercase hex digits each; NULL-terminated), and the first 16 bits of
+ * the digest it carries match data's.  No public-key operation: for a
+ * post whose page was already verified (the fetcher), this binds the
+ * stored .sig to the post and its author.  PF_ERR_BADSIG otherwise.
+ */
+enum pf_err	 pf_envelope_precheck_binds(const void *data, size_t len,
+		    const void *sig, size_t siglen, const char *const *keyids);
+/*
+ * pf_envelope_binds: pf_envelope_precheck_binds with the signing (sub)keys
+ * of author's pinned, unblocked key, from the keyring's cache (no gpg
+ * process).
+ */
+enum pf_err	 pf_envelope_binds(struct pf_keyring *, const void *data,
+		    size_t len, const void *sig, size_t siglen, const char *author);
+
+/*
+ * What gpg reported about the signatures of a verified or decrypted
+ * message, and what the keyring holds for the signer, as plain data.
+ */
+struct pf_envelope_sig {
+	size_t		 nsig;		/* signatures gpg reported */
+	/* The first signature: */
+	const char	*fpr;		/* its (sub)key as gpg named it, or NULL */
+	int		 no_pubkey;	/* gpg has no public key for it */
+	unsigned int	 status;	/* gpg error code, 0: good */
+	const char	*status_text;	/* gpg's reason for status, or NULL */
+	unsigned int	 summary;	/* gpgme's GPGME_SIGSUM_* bits */
+	int		 hash_algo;	/* OpenPGP hash algorithm id (8: SHA-256) */
+	int		 wrong_key_usage;
+	/* The pinned key holding the (sub)key fpr; key_fpr NULL if none: */
+	const char	*key_fpr;	/* its primary fingerprint */
+	int		 key_disabled;	/* blocked */
+	int		 key_unusable;	/* revoked, expired, disabled or invalid */
+	const char	*sub_fpr;	/* the signing subkey */
+	int		 sub_can_sign;
+	int		 sub_unusable;	/* revoked, expired, disabled or invalid */
+};
+
+/*
+ * pf_envelope_precheck: a decrypted or verified message of len bytes and
+ * what gpg said about its signatures, before any field of it is read
+ * ((d) steps 5-9): at most max_plain bytes, exactly one signature,
+ * good, with no bad summary bit, made by a usable signing (sub)key of a
+ * pinned, unblocked, usable key, and by author's key when author is not
+ * NULL.  signer gets that key's primary fingerprint.
+ * Errors: PF_ERR_LIMIT, PF_ERR_BADSIG, and who (PF_ERR_FORBIDDEN for
+ * requests, PF_ERR_BADSIG for posts) for an unknown, unpinned or blocked
+ * signer.  The plaintext's own fields are pf_req_parse's (requests) and
+ * fetch_page.c's (responses).
+ */
+enum pf_err	 pf_envelope_precheck(size_t len, size_t max_plain,
+		    const struct pf_envelope_sig *, enum pf_err who,
+		    const char *author, char signer[PF_FPR_MAX]);
+
 #endif

@@ -33,14 +33,10 @@ static const char *const public_aud[] = { "public" };
 static enum pf_err
 json_bytes(struct pf_buf *out, struct pf_buf *tmp, const char *p, size_t n)
 {
-	enum pf_err e;
-
+	(void)tmp;
 	if (memchr(p, '\0', n) != NULL)
 		return pf_err(PF_ERR_INDEX, "stored post holds a NUL byte");
-	pf_buf_reset(tmp);
-	if ((e = pf_buf_add(tmp, p, n)) != PF_OK)
-		return e;
-	return pf_buf_json_str(out, tmp->data);
+	return pf_buf_json_mem(out, p, n);
 }
 
 struct page {

@@ -139,6 +139,7 @@ pf_fetch_close(struct pf_fetcher *f)
 {
 	if (f == NULL)
 		return;
+	fetch_locate_free(f);
 	pf_node_close(f->n);
 	if (f->lockfd != -1)
 		close(f->lockfd);
@@ -192,6 +193,7 @@ fetch_end(struct job *j, enum pf_err err, const char *why)
 	struct pf_fetch_stats	*s = j->f->stats;
 	const struct pf_fetch_opts *o = j->f->opts;
 
+	fetch_locate_end(j, err);
 	if (err == PF_OK)
 		snprintf(j->fr.result, sizeof(j->fr.result), "ok");
 	else
@@ -311,7 +313,9 @@ fetch_open(struct job *j, size_t max, struct pf_buf *plain)
 	int64_t	t;
 	enum pf_err e;
 
-	if (strncasecmp(j->x.resp_ctype, PGP_TYPE, strlen(PGP_TYPE)) != 0)
+	/* The type itself, not a longer one: parameters may follow. */
+	if (strncasecmp(j->x.resp_ctype, PGP_TYPE, strlen(PGP_TYPE)) != 0 ||
+	    strchr("; \t", j->x.resp_ctype[strlen(PGP_TYPE)]) == NULL)
 		return pf_err(PF_ERR_INVALID, "answer is not %s", PGP_TYPE);
 	if ((e = pf_envelope_open(j->f->n->kr, j->x.resp.data, j->x.resp.len,
 	    max, plain, signer, &t)) != PF_OK)
@@ -393,7 +397,11 @@ job_step(struct job *j)
 		return;
 	}
 	if (x->err != PF_OK) {
-		fetch_end(j, x->err, x->error);
+		/* A URL that does not connect: look for the friend elsewhere. */
+		if (!fetch_locate_job(j))
+			fetch_end(j, x->err, x->error);
+		else if ((e = job_start(j)) != PF_OK)
+			job_fail(j, e);
 		return;
 	}
 	if (x->status == 304) {
@@ -410,7 +418,15 @@ job_step(struct job *j)
 	else if ((e = fetch_store_page(j, &more)) == PF_OK && !more) {
 		fetch_media_start(j);
 		return;
-	} else if (e == PF_OK)
+	} else if (e == PF_OK && ++j->npages >= PF_FETCH_PAGES_RUN)
+		/*
+		 * A friend that says "more" forever would hold the run (and
+		 * its lock) forever: stop, the cursor is saved, the rest
+		 * comes next run.
+		 */
+		e = pf_err(PF_ERR_LIMIT, "more than %d pages in one run: "
+		    "stopped, the rest comes next run", PF_FETCH_PAGES_RUN);
+	else if (e == PF_OK)
 		e = job_request(j);
 	if (e != PF_OK)
 		job_fail(j, e);
@@ -443,7 +459,7 @@ job_new(struct pf_fetcher *f, const char *fpr)
 	j->f = f;
 	if (pf_friend_load(f->n->st, fpr, &j->fr) != PF_OK)
 		bad_state(f, fpr);
-	if (j->fr.url[0] == '\0') {
+	if (j->fr.url[0] == '\0' && !fetch_locate_job(j)) {
 		free(j);
 		return PF_OK;
 	}

@@ -93,6 +93,7 @@ void		 pf_xfer_free(struct pf_xfer *);
 #define PF_SIG_MAX	16384		/* bytes of a detached signature */
 #define PF_FETCH_MEDIA_MAX (16 * 1024 * 1024)	/* bytes of one attachment */
 #define PF_FETCH_MEDIA_RUN 16		/* attachments tried per friend and run */
+#define PF_FETCH_PAGES_RUN 100		/* feed pages per friend and run */
 #define PF_FETCH_URL_MAX (PF_URL_MAX + 256)	/* a request URL */
 
 /*

@@ -15,6 +15,7 @@ struct pf_fetcher {
 	struct pf_net			*net;
 	const struct pf_fetch_opts	*opts;
 	struct pf_fetch_stats		*stats;
+	struct fetch_lan		*lan;	/* fetch_locate.c: found this run */
 };
 
 /* Where a job is. */
@@ -37,12 +38,16 @@ struct job {
 	char			 meta[96];	/* pub: index key of the cursor */
 	int			 idle;
 	size_t			 nposts;
+	size_t			 npages;	/* feed pages this run */
 	/* attachments to fetch this run, and how that went */
 	struct pf_fetch_image	 media[PF_FETCH_MEDIA_RUN];
 	size_t			 nmedia;
 	size_t			 imedia;	/* the one in flight */
 	size_t			 media_failed;
 	char			 media_why[PF_RESULT_MAX];	/* the first */
+	/* fetch_locate.c: the URL was found this run; the state's was this */
+	int			 located;
+	char			 url_before[PF_URL_MAX];
 };
 
 /* fetch.c */
@@ -58,6 +63,39 @@ enum pf_err	 fetch_http_error(const struct pf_xfer *);
 
 /* fetch_store.c */
 enum pf_err	 fetch_store_page(struct job *, int *more);
+
+/*
+ * fetch_locate.c: a friend without a URL, or whose URL does not connect,
+ * looked for by its pinned fingerprint on the LAN (mdns.c; with
+ * HAVE_OPENDHT, also in the DHT).  Every candidate's GET / must name the
+ * friend's fingerprint; the answers are still verified against the pinned
+ * key as always, and the found URL is saved only when the fetch succeeds.
+ *
+ * fetch_locate: a base URL other than avoid ("" for none) whose GET /
+ * names fpr, into url.  PF_ERR_NOTFOUND (the message says where it
+ * looked) when there is none, or this build cannot look.
+ * fetch_locate_job: for a job about to start (j->fr.url "") or whose
+ * transfer did not connect: if it has not been located yet and a URL is
+ * found, set j->fr.url to it, remember the old one and return 1 (the
+ * caller starts the job again); else 0.
+ * fetch_locate_end: in fetch_end, before the state is saved: a located
+ * job that failed gets its old URL back.
+ * fetch_locate_free: what the run found, freed (pf_fetch_close).
+ * fetch_locate_check: the one rule for every place that finds candidates:
+ * the candidate base URL cand, whose GET / answered info, is accepted for
+ * fpr only if info names fpr; the URL to use (cand, or the node's own URL
+ * if that is another and answers for fpr too) goes into url unless it is
+ * avoid.  PF_ERR_FORBIDDEN for another key, PF_ERR_NOTFOUND otherwise.
+ */
+struct pf_nodeinfo;
+enum pf_err	 fetch_locate(struct pf_fetcher *, const char *fpr,
+		    const char *avoid, char url[PF_URL_MAX]);
+enum pf_err	 fetch_locate_check(const char *cand,
+		    const struct pf_nodeinfo *info, const char *fpr,
+		    const char *avoid, char url[PF_URL_MAX]);
+int		 fetch_locate_job(struct job *);
+void		 fetch_locate_end(struct job *, enum pf_err);
+void		 fetch_locate_free(struct pf_fetcher *);
 
 /* fetch_media.c */
 void		 fetch_media_start(struct job *);

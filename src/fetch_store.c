@@ -2,7 +2,8 @@
  * fetch_store.c: taking one feed page of a fetch job: open and check it,
  * store its posts, and move the cursor.
  *
- * A private page is authenticated by the one signature on its envelope;
+ * A private page is authenticated by the one signature on its envelope
+ * (and each post's .sig is checked to be the author's, over its bytes);
  * a public page (GET /feed) has none, so each post's detached signature
  * is verified against the node's key before anything of it is kept.
  * Posts are written as files first (signature, then post), then indexed,
@@ -93,6 +94,11 @@ commit(struct job *j, const struct pf_fetch_page *pg)
 	size_t			 i, k = 0;
 	enum pf_err		 e;
 
+	for (i = 0; i < pg->n; i++)
+		k += pg->posts[i].json_len + pg->posts[i].sig_len;
+	if ((e = pf_store_room(n->st, k)) != PF_OK)
+		return e;
+	k = 0;
 	if (pg->n > 0 && (it = calloc(pg->n, sizeof(*it))) == NULL)
 		return pf_err(PF_ERR_NOMEM, "out of memory");
 	if ((e = pf_store_lock(n->st, 1)) != PF_OK)
@@ -117,21 +123,29 @@ out:
 	return e;
 }
 
-/* A public page: every post's own signature, by the node's key. */
+/*
+ * Every post's own signature, by the friend's key over exactly its bytes:
+ * verified with gpg on a public page, which has no other signature; on a
+ * private page, whose one signature (checked) vouches for the posts, only
+ * bound to the post and its author (pf_envelope_binds: no gpg process),
+ * so the .sig kept for anyone it is relayed to is the right one.
+ */
 static enum pf_err
-verify_posts(struct job *j, const struct pf_fetch_page *pg)
+check_sigs(struct job *j, const struct pf_fetch_page *pg)
 {
 	const struct pf_fetch_post	*p;
 	char				 msg[300];
 	size_t				 i;
 	enum pf_err			 e;
 
-	if ((e = fetch_keyring(j->f)) != PF_OK)
+	if (j->pub && (e = fetch_keyring(j->f)) != PF_OK)
 		return e;
 	for (i = 0; i < pg->n; i++) {
 		p = &pg->posts[i];
-		if ((e = pf_envelope_verify(j->f->n->kr, p->json, p->json_len,
-		    p->sig, p->sig_len, j->fr.fpr)) != PF_OK) {
+		e = (j->pub ? pf_envelope_verify : pf_envelope_binds)(
+		    j->f->n->kr, p->json, p->json_len, p->sig, p->sig_len,
+		    j->fr.fpr);
+		if (e != PF_OK) {
 			snprintf(msg, sizeof(msg), "%s", pf_errmsg());
 			return pf_err(e, "post %s: %s", p->post->id, msg);
 		}
@@ -153,11 +167,12 @@ check_page(struct job *j, struct pf_fetch_page *pg)
 			    JSON_TYPE);
 		if ((e = pf_fetch_page_parse(j->x.resp.data, j->x.resp.len,
 		    &j->req, pg)) == PF_OK)
-			e = verify_posts(j, pg);
+			e = check_sigs(j, pg);
 		return e;
 	}
-	if ((e = fetch_open(j, PF_FETCH_PLAIN_MAX, &plain)) == PF_OK)
-		e = pf_fetch_page_parse(plain.data, plain.len, &j->req, pg);
+	if ((e = fetch_open(j, PF_FETCH_PLAIN_MAX, &plain)) == PF_OK &&
+	    (e = pf_fetch_page_parse(plain.data, plain.len, &j->req, pg)) == PF_OK)
+		e = check_sigs(j, pg);
 	pf_buf_free(&plain);
 	return e;
 }

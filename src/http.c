@@ -7,6 +7,14 @@
  * libfcgi 2.4.2's FCGX_FPrintF silently drops everything after a %zu or
  * %jd (shared/research/feasibility.md), so every line is formatted into a
  * pf_buf first and written with FCGX_PutStr.
+ *
+ * A response held in memory (every answer but a media file) skips
+ * libfcgi's output stream, whose fixed 8 KB buffer costs one write(2) and
+ * one FastCGI record per 8 KB: its head and body go out as FCGI_STDOUT
+ * records of up to 64 KB in one writev(2) on the request's connection
+ * (FCGX_Request.ipcFd), after the (empty) stream is flushed.
+ * FCGX_Finish_r() then adds the end-of-stream and FCGI_END_REQUEST records
+ * as usual.  tests/bench/run measures the difference (README, Performance).
  */
 #include "config.h"
 
@@ -16,27 +24,35 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <fastcgi.h>
 #include <fcgiapp.h>
 
 #include "http.h"
+#include "json.h"
 
 #define LISTEN_BACKLOG	64
 #define CHUNK		65536
+#define RECORD_MAX	65528	/* content bytes of one FCGI_STDOUT record */
+#define RECORDS_MAX	32	/* records per writev(2) */
 
 struct pf_http {
 	int		 sock;
 	FCGX_Request	 req;
 	int		 inited;
+	const char	*big_prefix;	/* pf_http_body_prefix() */
+	size_t		 big_max;
 };
 
 static const struct {
 	int		 code;
 	const char	*reason;
 } reasons[] = {
-	{ 200, "OK" }, { 304, "Not Modified" }, { 400, "Bad Request" },
-	{ 403, "Forbidden" }, { 404, "Not Found" },
+	{ 200, "OK" }, { 303, "See Other" }, { 304, "Not Modified" },
+	{ 400, "Bad Request" }, { 401, "Unauthorized" }, { 403, "Forbidden" },
+	{ 404, "Not Found" },
 	{ 405, "Method Not Allowed" }, { 409, "Conflict" },
 	{ 413, "Payload Too Large" }, { 500, "Internal Server Error" },
 	{ 502, "Bad Gateway" }, { 503, "Service Unavailable" },
@@ -299,6 +315,7 @@ pf_http_read(struct pf_http *h, const char *base, size_t body_max,
 	req->if_none_match = FCGX_GetParam("HTTP_IF_NONE_MATCH", env);
 	v = FCGX_GetParam("REMOTE_ADDR", env);
 	req->remote_addr = v ? v : "-";
+	req->cookie = FCGX_GetParam("HTTP_COOKIE", env);
 	req->content_length = content_length(FCGX_GetParam("CONTENT_LENGTH", env));
 	if (req->content_length == -2)
 		return pf_err(PF_ERR_INVALID, "CONTENT_LENGTH: not a number");
@@ -312,7 +329,17 @@ pf_http_read(struct pf_http *h, const char *base, size_t body_max,
 		snprintf(req->path, sizeof(req->path), "%s", "-");
 		return e;
 	}
+	if (h->big_prefix != NULL && strncmp(req->path, h->big_prefix,
+	    strlen(h->big_prefix)) == 0 && h->big_max > body_max)
+		body_max = h->big_max;
 	return read_body(h->req.in, req->content_length, body_max, &req->body);
+}
+
+void
+pf_http_body_prefix(struct pf_http *h, const char *prefix, size_t max)
+{
+	h->big_prefix = prefix;
+	h->big_max = max;
 }
 
 enum pf_err
@@ -326,6 +353,19 @@ pf_http_header(struct pf_http_resp *r, const char *name, const char *value)
 void
 pf_http_error(struct pf_http_resp *r, enum pf_err e, const char *detail)
 {
+	char	 clean[512];
+	size_t	 len, at;
+
+	/*
+	 * The detail may quote the request (a malformed cursor): a byte that
+	 * is not UTF-8 would make the body invalid JSON, so it becomes '?'.
+	 */
+	len = (size_t)snprintf(clean, sizeof(clean), "%s", detail ? detail : "");
+	if (len >= sizeof(clean))
+		len = sizeof(clean) - 1;
+	while ((at = pf_utf8_check(clean, len)) < len)
+		clean[at] = '?';
+	detail = clean;
 	pf_http_resp_reset(r);
 	r->status = pf_err_http(e);
 	r->type = "application/json";
@@ -344,6 +384,7 @@ pf_http_resp_reset(struct pf_http_resp *r)
 {
 	r->status = 0;
 	r->type = NULL;
+	r->csp = NULL;
 	pf_buf_reset(&r->hdrs);
 	pf_buf_reset(&r->body);
 	if (r->fd > 0)
@@ -383,6 +424,78 @@ send_file(FCGX_Stream *out, int fd, off_t len)
 	return e;
 }
 
+/* Write all of iov[0..n) to fd, resuming after short writes. */
+static int
+writev_all(int fd, struct iovec *iov, int n)
+{
+	ssize_t	 w;
+
+	while (n > 0) {
+		if ((w = writev(fd, iov, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		for (; n > 0 && (size_t)w >= iov->iov_len; iov++, n--)
+			w -= (ssize_t)iov->iov_len;
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + w;
+			iov->iov_len -= (size_t)w;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Send a[0..alen) then b[0..blen) as the content of FCGI_STDOUT records
+ * of up to RECORD_MAX bytes, straight to the connection.
+ */
+static enum pf_err
+send_records(struct pf_http *h, const char *a, size_t alen, const char *b,
+    size_t blen)
+{
+	FCGI_Header	 hdr[RECORDS_MAX];
+	struct iovec	 iov[RECORDS_MAX * 3];
+	size_t		 left, take, nrec, niov;
+
+	/* Nothing may be left in libfcgi's buffer ahead of these bytes. */
+	if (FCGX_FFlush(h->req.out) != 0)
+		return pf_err(PF_ERR_SYS, "client went away");
+	while (alen + blen > 0) {
+		for (nrec = niov = 0; nrec < RECORDS_MAX && alen + blen > 0;
+		    nrec++) {
+			left = take = alen + blen < RECORD_MAX ? alen + blen :
+			    RECORD_MAX;
+			memset(&hdr[nrec], 0, sizeof(hdr[nrec]));
+			hdr[nrec].version = FCGI_VERSION_1;
+			hdr[nrec].type = FCGI_STDOUT;
+			hdr[nrec].requestIdB1 = (h->req.requestId >> 8) & 0xff;
+			hdr[nrec].requestIdB0 = h->req.requestId & 0xff;
+			hdr[nrec].contentLengthB1 = (take >> 8) & 0xff;
+			hdr[nrec].contentLengthB0 = take & 0xff;
+			iov[niov].iov_base = &hdr[nrec];
+			iov[niov++].iov_len = sizeof(hdr[nrec]);
+			if (alen > 0) {
+				take = left < alen ? left : alen;
+				iov[niov].iov_base = (void *)a;
+				iov[niov++].iov_len = take;
+				a += take;
+				alen -= take;
+				left -= take;
+			}
+			if (left > 0) {
+				iov[niov].iov_base = (void *)b;
+				iov[niov++].iov_len = left;
+				b += left;
+				blen -= left;
+			}
+		}
+		if (writev_all(h->req.ipcFd, iov, (int)niov) == -1)
+			return pf_err(PF_ERR_SYS, "client went away");
+	}
+	return PF_OK;
+}
+
 enum pf_err
 pf_http_send(struct pf_http *h, const struct pf_http_req *req,
     const struct pf_http_resp *r)
@@ -397,8 +510,9 @@ pf_http_send(struct pf_http *h, const struct pf_http_req *req,
 	e = pf_buf_printf(&head, "Status: %d %s\r\n"
 	    "X-Content-Type-Options: nosniff\r\n"
 	    "Referrer-Policy: no-referrer\r\n"
-	    "Content-Security-Policy: default-src 'none'; sandbox\r\n",
-	    status, reason(status));
+	    "Content-Security-Policy: %s\r\n",
+	    status, reason(status),
+	    r->csp != NULL ? r->csp : "default-src 'none'; sandbox");
 	if (e == PF_OK && r->type != NULL)
 		e = pf_buf_printf(&head, "Content-Type: %s\r\n", r->type);
 	if (e == PF_OK && status != 304)
@@ -407,15 +521,21 @@ pf_http_send(struct pf_http *h, const struct pf_http_req *req,
 		e = pf_buf_add(&head, r->hdrs.data, r->hdrs.len);
 	if (e == PF_OK)
 		e = pf_buf_add(&head, "\r\n", 2);
-	if (e == PF_OK && FCGX_PutStr(head.data, (int)head.len, h->req.out) !=
-	    (int)head.len)
-		e = pf_err(PF_ERR_SYS, "client went away");
-	if (e == PF_OK && body && r->fd > 0)
-		e = send_file(h->req.out, r->fd, r->fd_len);
-	else if (e == PF_OK && body && r->body.len > 0 &&
-	    FCGX_PutStr(r->body.data, (int)r->body.len, h->req.out) !=
-	    (int)r->body.len)
-		e = pf_err(PF_ERR_SYS, "client went away");
+	if (e == PF_OK && r->fd > 0) {
+		if (FCGX_PutStr(head.data, (int)head.len, h->req.out) !=
+		    (int)head.len)
+			e = pf_err(PF_ERR_SYS, "client went away");
+		else if (body)
+			e = send_file(h->req.out, r->fd, r->fd_len);
+	} else if (e == PF_OK)
+		e = send_records(h, head.data, head.len, r->body.data,
+		    body ? r->body.len : 0);
 	pf_buf_free(&head);
 	return e;
+}
+
+void
+pf_http_shutdown(void)
+{
+	FCGX_ShutdownPending();
 }

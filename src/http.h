@@ -25,6 +25,7 @@ struct pf_http_req {
 	const char	*from;		/* Peerfeed-From hint or NULL */
 	const char	*if_none_match;	/* If-None-Match or NULL */
 	const char	*remote_addr;	/* REMOTE_ADDR or "-" */
+	const char	*cookie;	/* Cookie header or NULL (the web app, app.c) */
 	struct pf_buf	 body;		/* at most the cap given to pf_http_read() */
 };
 
@@ -37,6 +38,8 @@ struct pf_http_resp {
 	int		 fd;		/* > 0: send this file instead of body */
 	off_t		 fd_len;	/* its length */
 	char		 who[PF_FPR_MAX];	/* requester, for the log; "" if unknown */
+	const char	*csp;		/* Content-Security-Policy, static string;
+					   NULL: the strict default (no content) */
 };
 
 /*
@@ -57,6 +60,12 @@ int		 pf_http_accept(struct pf_http *);
  */
 enum pf_err	 pf_http_read(struct pf_http *, const char *base, size_t body_max,
 		    struct pf_http_req *req);
+/*
+ * Let requests whose path starts with prefix (static string) carry a body
+ * of up to max bytes instead of pf_http_read()'s body_max: the web app's
+ * form posts with an image (app.c).  One prefix per process.
+ */
+void		 pf_http_body_prefix(struct pf_http *, const char *prefix, size_t max);
 /* Write resp (status line, headers, body) for the request req. */
 enum pf_err	 pf_http_send(struct pf_http *, const struct pf_http_req *req,
 		    const struct pf_http_resp *resp);
@@ -93,5 +102,11 @@ void		 pf_http_resp_free(struct pf_http_resp *);
  * PF_ERR_INVALID: the two readings could differ.
  */
 enum pf_err	 pf_http_query(const char *query, const char *name, char *out, size_t n);
+
+/*
+ * Make the accept loop give up once the request in progress is answered
+ * (async-signal-safe: for a SIGTERM handler).
+ */
+void		 pf_http_shutdown(void);
 
 #endif

@@ -9,12 +9,15 @@
 #include "config.h"
 
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "index_int.h"
 
@@ -22,6 +25,8 @@
 #define MAPSIZE_MIN	((size_t)64 << 10)
 #define GROW_MAX	12	/* doublings per write: 1 MiB -> 4 GiB */
 #define MAXREADERS	126
+#define FULL_MARGIN	((uint64_t)1 << 20)	/* free bytes below which a disk is full */
+#define LOCK_RESERVE	((off_t)16 << 10)	/* >= LMDB's table for MAXREADERS */
 #define PATH_MAX_INDEX	(PATH_MAX - 16)
 
 /* Map an LMDB return code to PF_ERR_INDEX with LMDB's own words. */
@@ -144,6 +149,22 @@ grow(struct pf_index *ix)
 }
 
 /*
+ * LMDB reports a short write as EIO; on a filesystem that is all but full,
+ * that is what it was, so say ENOSPC.
+ */
+static int
+full_disk(struct pf_index *ix, int rc)
+{
+	struct statvfs	 sv;
+	const char	*path;
+
+	if (rc != EIO || mdb_env_get_path(ix->env, &path) != 0 ||
+	    statvfs(path, &sv) != 0)
+		return rc;
+	return (uint64_t)sv.f_bavail * sv.f_frsize < FULL_MARGIN ? ENOSPC : rc;
+}
+
+/*
  * Run fn in one write transaction and commit it.  On MDB_MAP_FULL the
  * whole transaction is lost (LMDB aborts it), so abort, double the map and
  * run fn again, at most GROW_MAX times.  Returns an LMDB code.
@@ -162,7 +183,7 @@ pf_index_write_txn(struct pf_index *ix, write_fn fn, void *arg)
 		else
 			rc = mdb_txn_commit(txn);
 		if (rc != MDB_MAP_FULL)
-			return rc;
+			return full_disk(ix, rc);
 		if ((rc = grow(ix)) != 0)
 			return rc;
 	}
@@ -246,6 +267,32 @@ open_dir(const char *path, unsigned flags)
 }
 
 /*
+ * Create lock.mdb with its blocks allocated.  LMDB would extend a new lock
+ * file with ftruncate and write its reader table through a shared map: on
+ * a full filesystem (tmpfs above all) the first store into an unallocated
+ * page is a SIGBUS.  Allocated first, a full disk is an ordinary error;
+ * LMDB takes a lock file bigger than it needs as room for more readers.
+ */
+static enum pf_err
+lock_reserve(const char *path)
+{
+	char	lock[PATH_MAX];
+	int	fd, rc;
+
+	snprintf(lock, sizeof(lock), "%s/lock.mdb", path);
+	if ((fd = open(lock, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) == -1)
+		return errno == EEXIST || errno == ENOENT ? PF_OK :
+		    pf_err(PF_ERR_SYS, "index: %s: %s", lock, strerror(errno));
+	rc = posix_fallocate(fd, 0, LOCK_RESERVE);
+	close(fd);
+	if (rc != 0) {
+		unlink(lock);
+		return pf_err(PF_ERR_SYS, "index: %s: %s", lock, strerror(rc));
+	}
+	return PF_OK;
+}
+
+/*
  * Open the environment at path.  A map smaller than the configured size
  * is grown to it; a bigger one (grown earlier) is kept.
  */
@@ -254,17 +301,28 @@ pf_index_open(const char *path, unsigned flags, struct pf_index **out)
 {
 	struct pf_index	*ix = NULL;
 	MDB_envinfo	 info;
+	char		 data[PATH_MAX];
 	size_t		 mapsize;
 	enum pf_err	 e;
 	int		 rc, dead;
 
 	if ((e = mapsize_conf(&mapsize)) != PF_OK ||
-	    (e = open_dir(path, flags)) != PF_OK)
+	    (e = open_dir(path, flags)) != PF_OK ||
+	    (e = lock_reserve(path)) != PF_OK)
 		return e;
 	if ((ix = calloc(1, sizeof(*ix))) == NULL)
 		return pf_err(PF_ERR_NOMEM, "index: out of memory");
 	ix->flags = flags;
+	snprintf(data, sizeof(data), "%s/data.mdb", path);
+	/*
+	 * A new environment starts at exactly the configured size (LMDB's
+	 * own default, 1 MiB, would hide a smaller one); an existing one
+	 * keeps its size here, since a size set before mdb_env_open would
+	 * shrink a map that grew.
+	 */
 	if ((rc = mdb_env_create(&ix->env)) != 0 ||
+	    (access(data, F_OK) == -1 && errno == ENOENT &&
+	    (rc = mdb_env_set_mapsize(ix->env, mapsize)) != 0) ||
 	    (rc = mdb_env_set_maxreaders(ix->env, MAXREADERS)) != 0 ||
 	    (rc = mdb_env_set_maxdbs(ix->env, 8)) != 0 ||
 	    (rc = mdb_env_open(ix->env, path, MDB_NOTLS, 0600)) != 0 ||

@@ -40,6 +40,8 @@ static const struct cli_cmd cmds[] = {
 	    "       group list", "manage groups (gpg.conf group lines)" },
 	{ "block", cli_block, "block FPR", "block a key (gpg's disabled flag)" },
 	{ "unblock", cli_unblock, "unblock FPR", "unblock a key" },
+	{ "passwd", cli_passwd, "passwd [--stdin]",
+	    "set the password of the web page (BASE/app/)" },
 	{ "status", cli_status, "status [--json]",
 	    "identity, post counts, friends with their last fetch, index, disk" },
 	{ "doctor", cli_doctor, "doctor",
@@ -48,6 +50,12 @@ static const struct cli_cmd cmds[] = {
 	    "write the whole node, keys included, into one archive" },
 	{ "import", cli_import, "import FILE",
 	    "restore a node from an archive into a new or empty directory" },
+	{ "dht", cli_dht, "dht publish [--url URL]... [--wait S] [--print] [-q]\n"
+	    "       dht publish --record FILE [--wait S]\n"
+	    "       dht lookup FPR [--wait S] [--json] [--no-save]\n       dht key FPR",
+	    "publish this node's signed URL in the OpenDHT network, find a friend's" },
+	{ "discover", cli_discover, "discover [--timeout S] [--json]",
+	    "list the peerfeed nodes on the LAN (mDNS) and which are friends" },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 

@@ -43,6 +43,21 @@ log_request(const struct pf_http_req *req, const struct pf_http_resp *resp,
 	    e != PF_OK ? " " : "", e != PF_OK ? pf_err_str(e) : "");
 }
 
+/*
+ * SIGTERM (systemd, spawn-fcgi's parent, a test): libfcgi's accept loop
+ * gives up once shutdown is pending, so serve() returns after the request
+ * in progress and main() frees everything.  No SA_RESTART: a blocked
+ * accept() must see EINTR.  Should the signal slip in just before
+ * accept() (libfcgi's window), SIGALRM ends the process 10 s later.
+ */
+static void
+on_term(int sig)
+{
+	(void)sig;
+	pf_http_shutdown();
+	alarm(10);
+}
+
 /* Serve until accepting fails (the socket closed or a signal). */
 static void
 serve(struct pf_http *h, struct pf_api *api)
@@ -78,6 +93,7 @@ main(int argc, char *argv[])
 	struct pf_node	*n = NULL;
 	struct pf_http	*h = NULL;
 	struct pf_api	 api;
+	struct sigaction sa;
 	const char	*dir = NULL, *sock = NULL;
 	int		 c, rc = 1;
 
@@ -104,6 +120,10 @@ main(int argc, char *argv[])
 	}
 	/* A client that hangs up must not kill the worker. */
 	signal(SIGPIPE, SIG_IGN);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
 	memset(&api, 0, sizeof(api));
 	if (pf_node_open(pf_store_dir(dir), PF_NODE_KEYRING | PF_NODE_INDEX,
 	    &n) != PF_OK)
@@ -116,9 +136,12 @@ main(int argc, char *argv[])
 	memcpy(api.self, n->self, sizeof(api.self));
 	if (pf_api_etag_init(&api) != PF_OK || pf_http_open(sock, &h) != PF_OK)
 		goto fail;
+	/* The web page's forms carry an image: media_max plus the text. */
+	pf_http_body_prefix(h, "/app/", (size_t)n->conf.media_max + 131072);
 	pf_log("serving %s as %s on %s", pf_store_path(n->st), n->self,
 	    sock ? sock : "fd 0");
 	serve(h, &api);
+	alarm(0);
 	rc = 0;
 	goto out;
 fail:

@@ -230,7 +230,8 @@ commit(struct pf_node *n, const char *id, const struct pf_buf *json)
 	char		 rel[128];
 	enum pf_err	 e;
 
-	if ((e = pf_envelope_sign(n->kr, json->data, json->len, &sig)) != PF_OK ||
+	if ((e = pf_store_room(n->st, json->len + SIG_MAX)) != PF_OK ||
+	    (e = pf_envelope_sign(n->kr, json->data, json->len, &sig)) != PF_OK ||
 	    (e = pf_store_write(n->st, JOURNAL, id, strlen(id))) != PF_OK)
 		goto out;
 	post_rel(rel, sizeof(rel), "posts", id, 1);
@@ -617,6 +618,9 @@ pf_node_reindex(struct pf_node *n, pf_node_report_fn fn, void *arg, size_t *npos
 		*nposts = count;
 out:
 	pf_index_close(ix);
+	/* A half-built index (a full disk, say) must not keep its space. */
+	if (e != PF_OK)
+		remove_env(n, "index.new");
 	free(cur);
 	free(tmp);
 	return e;
@@ -674,6 +678,15 @@ check_file(struct check_ctx *c, const char *name, const char *author, int verify
 	if ((e = pf_store_read(c->n->st, rel, PF_POST_MAX, &json)) != PF_OK ||
 	    (e = pf_post_parse(json.data, json.len, &p)) != PF_OK) {
 		problem(c, rel, "%s", pf_errmsg());
+		goto out;
+	}
+	/* The rules reindex applies (batch_add), named the same way. */
+	if (strcmp(p->id, id) != 0) {
+		problem(c, rel, "file name does not match its id \"%s\"", p->id);
+		goto out;
+	}
+	if (strcmp(p->author, author) != 0) {
+		problem(c, rel, "attributedTo is %s, not %s", p->author, author);
 		goto out;
 	}
 	c->json = &json;

@@ -78,6 +78,8 @@ enum pf_err	 pf_buf_printf(struct pf_buf *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 /* Append s as a JSON string literal, quotes included. */
 enum pf_err	 pf_buf_json_str(struct pf_buf *, const char *s);
+/* The same for n bytes at s (no NUL among them): no copy, no strlen. */
+enum pf_err	 pf_buf_json_mem(struct pf_buf *, const void *s, size_t n);
 void		 pf_buf_reset(struct pf_buf *);	/* len = 0, keeps memory */
 void		 pf_buf_free(struct pf_buf *);	/* frees, leaves a zeroed buffer */
 
@@ -103,6 +105,8 @@ int		 pf_hexval(int c);
 /* True if s is exactly n lowercase hex digits (a nonce, a SHA-256). */
 int		 pf_hex_lower(const char *s, size_t n);
 
+/* Initialize libgcrypt once (every user of it calls this first). */
+void		 pf_gcry_init(void);
 /* Lowercase hex SHA-256 of a buffer. */
 void		 pf_sha256_hex(const void *, size_t, char out[PF_SHA256_HEX]);
 

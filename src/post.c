@@ -742,3 +742,44 @@ pf_post_images(const struct pf_post *p, struct pf_image *out, size_t max)
 			n++;
 	return n;
 }
+
+size_t
+pf_post_links(const struct pf_post *p, struct pf_link *out, size_t max)
+{
+	struct json_object	*att, *a;
+	const char		*type;
+	size_t			 i, n = 0;
+
+	if (p == NULL || p->priv == NULL ||
+	    pf_json_get_arr(p->priv, "attachment", 1, SIZE_MAX, &att) != PF_OK)
+		return 0;
+	for (i = 0; i < json_object_array_length(att) && n < max; i++) {
+		a = json_object_array_get_idx(att, i);
+		if (!json_object_is_type(a, json_type_object) ||
+		    pf_json_get_str(a, "type", 1, 16, &type) != PF_OK ||
+		    strcmp(type, "Link") != 0 ||
+		    pf_json_get_str(a, "href", 1, 2048, &out[n].href) != PF_OK)
+			continue;
+		if (pf_json_get_str(a, "name", 0, SIZE_MAX, &out[n].name) != PF_OK)
+			out[n].name = NULL;
+		n++;
+	}
+	return n;
+}
+
+int
+pf_post_place(const struct pf_post *p, double *lat, double *lon,
+    const char **name)
+{
+	struct json_object *loc;
+
+	if (p == NULL || p->priv == NULL ||
+	    !json_object_object_get_ex(p->priv, "location", &loc) ||
+	    !json_object_is_type(loc, json_type_object) ||
+	    pf_json_get_num(loc, "latitude", -90, 90, lat) != PF_OK ||
+	    pf_json_get_num(loc, "longitude", -180, 180, lon) != PF_OK)
+		return 0;
+	if (pf_json_get_str(loc, "name", 0, SIZE_MAX, name) != PF_OK)
+		*name = NULL;
+	return 1;
+}

@@ -115,4 +115,19 @@ struct pf_image {
 size_t		 pf_post_images(const struct pf_post *, struct pf_image *out,
 		    size_t max);
 
+/* One Link attachment of a post; strings borrowed from the post. */
+struct pf_link {
+	const char	*href;		/* http:// or https:// */
+	const char	*name;		/* title, or NULL */
+};
+/* The Link attachments of the post, in order, at most max; returns how many. */
+size_t		 pf_post_links(const struct pf_post *, struct pf_link *out,
+		    size_t max);
+/*
+ * The post's location: 1 and the coordinates (*name borrowed, NULL if the
+ * Place has none) if it has one, else 0.
+ */
+int		 pf_post_place(const struct pf_post *, double *lat, double *lon,
+		    const char **name);
+
 #endif

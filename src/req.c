@@ -120,8 +120,11 @@ check_page(struct json_object *o, const struct pf_req_want *w, struct pf_req *r)
 	} else if (e != PF_ERR_NOTFOUND)
 		return e;
 	r->limit = (size_t)w->page_max;
-	if ((e = pf_json_get_int(o, "limit", 1, w->page_max, &n)) == PF_OK)
-		r->limit = (size_t)n;
+	/* A larger page than ours is not an error: the reader gets page_max. */
+	if ((e = pf_json_get_int(o, "limit", 1, PF_JSON_INT_MAX, &n)) == PF_OK) {
+		if (n < w->page_max)
+			r->limit = (size_t)n;
+	}
 	else if (e != PF_ERR_NOTFOUND)
 		return e;
 	return PF_OK;

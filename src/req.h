@@ -51,7 +51,7 @@ struct pf_req {
  * equal to want->signer; to equal to want->self; aud equal to want->aud;
  * ts an integer within want->window seconds of want->now (the error names
  * the skew); nonce 32 lowercase hex digits; since, if present, a cursor or
- * RFC 3339 time; limit, if present, 1..page_max; media 64 lowercase hex
+ * RFC 3339 time; limit, if present, at least 1 (larger than page_max gives page_max); media 64 lowercase hex
  * digits.
  * Errors: PF_ERR_INVALID, PF_ERR_LIMIT, PF_ERR_FORBIDDEN (from is not the
  * signer, to or aud not ours), PF_ERR_STALE, each naming the field.

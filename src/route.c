@@ -16,6 +16,11 @@ const struct pf_route pf_routes[] = {
 	{ "GET",	"/feed.atom",	pf_api_atom },
 	{ "GET",	"/media/*",	pf_api_media },
 	{ "POST",	"/media",	pf_api_media_post },
+	{ "GET",	"/app",		pf_app },	/* the owner's web page */
+	{ "GET",	"/app/",	pf_app },
+	{ "GET",	"/app/*",	pf_app },
+	{ "POST",	"/app/*",	pf_app },
+	{ "GET",	"/app/media/*",	pf_app },
 };
 const size_t pf_nroutes = sizeof(pf_routes) / sizeof(pf_routes[0]);
 

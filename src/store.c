@@ -3,11 +3,13 @@
 
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +25,11 @@ struct pf_store {
 	char	*dir;		/* absolute path */
 	int	 dfd;		/* the directory, O_PATH-like */
 	int	 lockfd;	/* -1 when not holding the lock */
+	int	 swept;		/* dead writers' temp files removed */
 };
+
+#define RESERVE		((unsigned long long)256 << 10)	/* pf_store_room() */
+#define TMP_PREFIX	".tmp-"	/* + pid "-" seq "-" ms: pf_store_write() */
 
 static const struct {
 	const char	*rel;
@@ -155,6 +161,81 @@ pf_store_join(const struct pf_store *st, const char *rel)
 	return p;
 }
 
+/* Open reldir of the state directory for reading, or NULL with errno. */
+static DIR *
+dir_open(struct pf_store *st, const char *reldir)
+{
+	DIR	*d;
+	int	 fd, saved;
+
+	if ((fd = openat(st->dfd, reldir, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return NULL;
+	if ((d = fdopendir(fd)) == NULL) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+	}
+	return d;
+}
+
+/*
+ * Remove the temp files of pf_store_write() that a process killed before
+ * its rename left in reldir.  A file whose writer is still running is
+ * kept, so this is safe beside any writer, locked or not.
+ */
+static void
+sweep_dir(struct pf_store *st, const char *reldir)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		*end;
+	long		 pid;
+
+	if ((d = dir_open(st, reldir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, TMP_PREFIX, strlen(TMP_PREFIX)) != 0)
+			continue;
+		errno = 0;
+		pid = strtol(de->d_name + strlen(TMP_PREFIX), &end, 10);
+		if (errno != 0 || *end != '-' || pid <= 0 || pid == getpid())
+			continue;
+		if (kill((pid_t)pid, 0) == -1 && errno == ESRCH)
+			unlinkat(dirfd(d), de->d_name, 0);
+	}
+	closedir(d);
+}
+
+/* Sweep the state directory, its own subdirectories and every friend's. */
+static void
+sweep(struct pf_store *st)
+{
+	static const char *const sub[] = { "", "/posts", "/media" };
+	char		 rel[PATH_MAX];
+	DIR		*d;
+	struct dirent	*de;
+	size_t		 i;
+
+	sweep_dir(st, ".");
+	for (i = 0; i < sizeof(layout) / sizeof(layout[0]); i++)
+		if (strcmp(layout[i].rel, "gnupg") != 0)
+			sweep_dir(st, layout[i].rel);
+	if ((d = dir_open(st, "friends")) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		for (i = 0; i < sizeof(sub) / sizeof(sub[0]); i++) {
+			snprintf(rel, sizeof(rel), "friends/%s%s", de->d_name,
+			    sub[i]);
+			sweep_dir(st, rel);
+		}
+	}
+	closedir(d);
+}
+
+/* Take the writer lock; the first time, sweep dead writers' temp files. */
 enum pf_err
 pf_store_lock(struct pf_store *st, int wait)
 {
@@ -173,6 +254,10 @@ pf_store_lock(struct pf_store *st, int wait)
 		return pf_err(PF_ERR_SYS, "%s/lock: %s", st->dir, strerror(saved));
 	}
 	st->lockfd = fd;
+	if (!st->swept) {
+		sweep(st);
+		st->swept = 1;
+	}
 	return PF_OK;
 }
 
@@ -235,7 +320,7 @@ pf_store_write(struct pf_store *st, const char *rel, const void *data, size_t le
 		return e;
 	/* The temp file lives in the same directory, so rename is atomic. */
 
-	snprintf(tmp, sizeof(tmp), ".tmp-%ld-%u-%lld", (long)getpid(), seq++,
+	snprintf(tmp, sizeof(tmp), TMP_PREFIX "%ld-%u-%lld", (long)getpid(), seq++,
 	    (long long)pf_now_ms());
 	if ((fd = openat(pfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0644)) == -1) {
@@ -276,12 +361,26 @@ pf_store_read(struct pf_store *st, const char *rel, size_t max, struct pf_buf *o
 	ssize_t		 n;
 	int		 fd;
 	enum pf_err	 e = PF_OK;
+	struct stat	 sb;
 
 	if ((e = check_rel(rel)) != PF_OK)
 		return e;
-	if ((fd = openat(st->dfd, rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
-		return pf_err(errno == ENOENT ? PF_ERR_NOTFOUND : PF_ERR_SYS,
-		    "%s/%s: %s", st->dir, rel, strerror(errno));
+	/*
+	 * A hand-made entry (symlink, directory, FIFO) is a broken rule, not
+	 * a system error: refused without blocking on it (O_NONBLOCK), so a
+	 * reindex skips it and goes on with the other files.
+	 */
+	if ((fd = openat(st->dfd, rel, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1)
+		return pf_err(errno == ENOENT ? PF_ERR_NOTFOUND : errno == ELOOP ?
+		    PF_ERR_INVALID : PF_ERR_SYS, "%s/%s: %s", st->dir, rel,
+		    errno == ELOOP ? "a symbolic link, not a regular file" :
+		    strerror(errno));
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return pf_err(PF_ERR_INVALID, "%s/%s: not a regular file",
+		    st->dir, rel);
+	}
 	pf_buf_reset(out);
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n == -1 && errno == EINTR)
@@ -356,18 +455,13 @@ pf_store_list(struct pf_store *st, const char *reldir, const char *suffix,
 	struct dirent	*de;
 	char		**v = NULL, **nv;
 	size_t		 n = 0, cap = 0, sl = strlen(suffix);
-	int		 fd;
 	enum pf_err	 e = PF_OK;
 
 	if ((e = check_rel(reldir)) != PF_OK)
 		return e;
-	if ((fd = openat(st->dfd, reldir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
-	    (d = fdopendir(fd)) == NULL) {
-		if (fd != -1)
-			close(fd);
+	if ((d = dir_open(st, reldir)) == NULL)
 		return pf_err(errno == ENOENT ? PF_ERR_NOTFOUND : PF_ERR_SYS,
 		    "%s/%s: %s", st->dir, reldir, strerror(errno));
-	}
 	while ((de = readdir(d)) != NULL) {
 		size_t l = strlen(de->d_name);
 		if (de->d_name[0] == '.' || l < sl ||
@@ -436,4 +530,20 @@ pf_store_add_media(struct pf_store *st, const char *reldir, const char *src,
 out:
 	pf_buf_free(&b);
 	return e;
+}
+
+enum pf_err
+pf_store_room(struct pf_store *st, size_t need)
+{
+	struct statvfs		sv;
+	unsigned long long	free;
+
+	if (fstatvfs(st->dfd, &sv) == -1)
+		return PF_OK;	/* no figure: the writes themselves will tell */
+	free = (unsigned long long)sv.f_bavail * sv.f_frsize;
+	if (free >= need + RESERVE)
+		return PF_OK;
+	return pf_err(PF_ERR_SYS, "%s: disk full (No space left on device): "
+	    "%llu bytes free, a change needs %zu and keeps %llu in reserve; "
+	    "nothing was written", st->dir, free, need, RESERVE);
 }

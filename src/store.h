@@ -34,8 +34,16 @@ char		*pf_store_join(const struct pf_store *, const char *rel);
 /*
  * Take the store's writer lock (flock on DIR/lock): one writer at a time,
  * readers never take it.  wait: block until free; else PF_ERR_LOCKED.
+ * The first time a store is locked, the temp files that killed writers
+ * left behind (".tmp-<pid>-...", whose process is gone) are removed.
  */
 enum pf_err	 pf_store_lock(struct pf_store *, int wait);
+/*
+ * Refuse a change of about need bytes before writing anything when the
+ * filesystem has less than that plus a small reserve free: a full disk
+ * then fails a change cleanly instead of halfway through.
+ */
+enum pf_err	 pf_store_room(struct pf_store *, size_t need);
 void		 pf_store_unlock(struct pf_store *);
 
 /* Atomically create or replace DIR/rel with the bytes given (mode 0644). */

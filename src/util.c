@@ -178,18 +178,22 @@ pf_hex_lower(const char *s, size_t n)
 }
 
 void
+pf_gcry_init(void)
+{
+	if (!gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P)) {
+		gcry_check_version(NULL);
+		gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
+	}
+}
+
+void
 pf_sha256_hex(const void *p, size_t n, char out[PF_SHA256_HEX])
 {
 	static const char hex[] = "0123456789abcdef";
-	static int	 ready;
 	unsigned char	 md[32];
 	int		 i;
 
-	if (!ready) {
-		gcry_check_version(NULL);
-		gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
-		ready = 1;
-	}
+	pf_gcry_init();
 	gcry_md_hash_buffer(GCRY_MD_SHA256, md, p, n);
 	for (i = 0; i < 32; i++) {
 		out[2 * i] = hex[md[i] >> 4];

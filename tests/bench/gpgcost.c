@@ -16,12 +16,10 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <time.h>
 
+#include "benchutil.h"
 #include "envelope.h"
 #include "keyring.h"
 #include "pf.h"
@@ -29,48 +27,16 @@
 static double
 now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE	*f = fopen(path, "rb");
-	char	*b;
-	long	 n;
-
-	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0 || (b = malloc((size_t)n + 1)) == NULL ||
-	    fread(b, 1, (size_t)n, f) != (size_t)n) {
-		fprintf(stderr, "gpgcost: %s: %s\n", path, strerror(errno));
-		exit(1);
-	}
-	fclose(f);
-	*len = (size_t)n;
-	return b;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
+	return bench_now_us() / 1e3;
 }
 
 static void
 stats(const char *name, double *v, int n)
 {
-	double	sum = 0;
-	int	i;
+	double	p50, p99, mean;
 
-	for (i = 0; i < n; i++)
-		sum += v[i];
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	printf(" %s_p50_ms=%.2f %s_mean_ms=%.2f", name, v[n / 2], name, sum / n);
+	bench_stats(v, (size_t)n, &p50, &p99, &mean);
+	printf(" %s_p50_ms=%.2f %s_mean_ms=%.2f", name, p50, name, mean);
 }
 
 int
@@ -89,8 +55,8 @@ main(int argc, char **argv)
 		    "RESPONSE.json N\n");
 		return 2;
 	}
-	req = slurp(argv[3], &reqlen);
-	resp = slurp(argv[4], &resplen);
+	req = bench_slurp("gpgcost", argv[3], &reqlen);
+	resp = bench_slurp("gpgcost", argv[4], &resplen);
 	o = calloc((size_t)n, sizeof(*o));
 	s = calloc((size_t)n, sizeof(*s));
 	if (pf_keyring_open(argv[1], &kr) != PF_OK) {

@@ -26,12 +26,11 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "benchutil.h"
 #include "conf.h"
 #include "feed.h"
 #include "index.h"
@@ -41,15 +40,6 @@
 
 #define BASE_MS		1600000000000LL
 #define TXN_POSTS	1000
-
-static double
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
 
 static long
 maxrss_kb(void)
@@ -94,45 +84,14 @@ post_json(size_t i, const char *fpr, char *out, size_t n)
 	    id, fpr, t, t, i);
 }
 
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE	*f = fopen(path, "rb");
-	char	*b;
-	long	 n;
-
-	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0 || (b = malloc((size_t)n + 1)) == NULL ||
-	    fread(b, 1, (size_t)n, f) != (size_t)n) {
-		fprintf(stderr, "indexbench: %s: %s\n", path, strerror(errno));
-		exit(1);
-	}
-	fclose(f);
-	b[n] = '\0';
-	*len = (size_t)n;
-	return b;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static void
 stats(const char *name, double *v, size_t n)
 {
-	double sum = 0;
-	size_t i;
+	double	p50, p99, mean;
 
-	qsort(v, n, sizeof(*v), cmp_double);
-	for (i = 0; i < n; i++)
-		sum += v[i];
-	printf(" %s_p50_us=%.1f %s_p99_us=%.1f %s_mean_us=%.1f", name,
-	    v[n / 2], name, v[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1],
-	    name, sum / n);
+	bench_stats(v, n, &p50, &p99, &mean);
+	printf(" %s_p50_us=%.1f %s_p99_us=%.1f %s_mean_us=%.1f", name, p50,
+	    name, p99, name, mean);
 }
 
 static int
@@ -144,9 +103,9 @@ cmd_files(const char *dir, size_t n, const char *fpr, const char *sigfile)
 	int64_t	 ms;
 	int	 len;
 	FILE	*f;
-	double	 t0 = now_us();
+	double	 t0 = bench_now_us();
 
-	sig = slurp(sigfile, &siglen);
+	sig = bench_slurp("indexbench", sigfile, &siglen);
 	snprintf(path, sizeof(path), "%s/posts", dir);
 	mkdir(path, 0700);
 	for (i = 0; i < n; i++) {
@@ -161,7 +120,7 @@ cmd_files(const char *dir, size_t n, const char *fpr, const char *sigfile)
 		    fwrite(sig, 1, siglen, f) != siglen || fclose(f))
 			return perror(path), 1;
 	}
-	printf("files=%zu write_s=%.2f\n", n, (now_us() - t0) / 1e6);
+	printf("files=%zu write_s=%.2f\n", n, (bench_now_us() - t0) / 1e6);
 	free(sig);
 	return 0;
 }
@@ -177,9 +136,9 @@ cmd_gen(const char *dir, size_t n, const char *fpr, const char *sigfile)
 	char			 path[4096], *json, *sig;
 	size_t			 siglen, i, k, b;
 	int			 len;
-	double			 t0 = now_us(), t1;
+	double			 t0 = bench_now_us(), t1;
 
-	sig = slurp(sigfile, &siglen);
+	sig = bench_slurp("indexbench", sigfile, &siglen);
 	if (pf_store_open(dir, 1, &st) != PF_OK)
 		die("store");
 	pf_conf_defaults(&conf);
@@ -205,11 +164,11 @@ cmd_gen(const char *dir, size_t n, const char *fpr, const char *sigfile)
 		for (k = 0; k < b; k++)
 			pf_post_free(posts[k]);
 	}
-	t1 = now_us();
+	t1 = bench_now_us();
 	if (pf_feed_publish_static(st, ix, &conf) != PF_OK)
 		die("publish");
 	printf("posts=%zu put_s=%.2f publish_s=%.3f maxrss_kb=%ld\n", n,
-	    (t1 - t0) / 1e6, (now_us() - t1) / 1e6, maxrss_kb());
+	    (t1 - t0) / 1e6, (bench_now_us() - t1) / 1e6, maxrss_kb());
 	pf_index_close(ix);
 	pf_store_close(st);
 	free(json);
@@ -239,11 +198,11 @@ cmd_pages(const char *dir, size_t n, size_t q, size_t limit)
 	for (i = 0; i < q; i++) {
 		post_id((size_t)random() % span, since.id, &since.ms);
 		pf_buf_reset(&out);
-		t0 = now_us();
+		t0 = bench_now_us();
 		if (pf_feed_page(ix, pub, 1, &since, limit, &out, &next,
 		    &more) != PF_OK)
 			die("page");
-		v[i] = now_us() - t0;
+		v[i] = bench_now_us() - t0;
 		bytes += out.len;
 	}
 	printf("posts=%zu pages=%zu limit=%zu page_bytes=%.0f", n, q, limit,
@@ -251,10 +210,10 @@ cmd_pages(const char *dir, size_t n, size_t q, size_t limit)
 	stats("since", v, q);
 	for (i = 0; i < q; i++) {
 		pf_buf_reset(&out);
-		t0 = now_us();
+		t0 = bench_now_us();
 		if (pf_feed_latest(ix, pub, 1, limit, &out) != PF_OK)
 			die("latest");
-		v[i] = now_us() - t0;
+		v[i] = bench_now_us() - t0;
 	}
 	stats("latest", v, q);
 	printf(" maxrss_kb=%ld\n", maxrss_kb());

@@ -28,6 +28,7 @@ STUB(pf_api_feed_post)
 STUB(pf_api_atom)
 STUB(pf_api_media)
 STUB(pf_api_media_post)
+STUB(pf_app)
 
 static void
 route(const char *method, const char *path)

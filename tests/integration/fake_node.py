@@ -12,6 +12,14 @@
 #            in MEDIA_DIR/<sha256> (a wrong digest, too many bytes)
 # The sealed modes decrypt the request with gpg in GNUPGHOME to echo its
 # nonce, so everything but the hostile part is what a real node sends.
+#
+# fake_node.py corpus PORT GNUPGHOME PEER_FPR SLOTDIR: many hostile friends
+# at once for t0812-hostile-fetch.  A request to /s<K>/peerfeed/... is
+# answered by the recipe of the case file named in SLOTDIR/s<K>.case, as
+# the friend whose fingerprint is in SLOTDIR/s<K>.fpr (its secret key, and
+# the "other" key named in SLOTDIR/other.fpr, are in GNUPGHOME).  The
+# recipes are those of tests/hostile/README, section "fetch"; they are
+# read at each request, so the test changes them between runs.
 import glob, json, os, socket, subprocess, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -89,7 +97,13 @@ class H(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(out)
 
-if mode == "hang":
+if mode == "corpus":
+    sys.dont_write_bytecode = True      # nothing in the source tree
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(
+        __file__)), "..", "hostile"))
+    import fake_corpus
+    fake_corpus.serve(port, sys.argv[3], sys.argv[4], sys.argv[5])
+elif mode == "hang":
     s = socket.socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind(("127.0.0.1", port))

@@ -232,7 +232,7 @@ huge=$(head -c 70000 /dev/zero | tr '\0' a)
 	    "1.1795495081396-000g" "2026-01-01T25:00:00Z"; do
 		echo "GET|/feed?since=$s||"
 	done
-	for l in 0 -1 1001 abc 1.5 "" 99999999999999999999 "%00" "1%20" "+1" \
+	for l in 0 -1 abc 1.5 "" 99999999999999999999 "%00" "1%20" "+1" \
 	    "10x" "0x1" "$long"; do
 		echo "GET|/feed?limit=$l||"
 	done

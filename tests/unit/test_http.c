@@ -41,6 +41,7 @@ FAKE(pf_api_feed_post)
 FAKE(pf_api_atom)
 FAKE(pf_api_media)
 FAKE(pf_api_media_post)
+FAKE(pf_app)
 
 #define SHA	"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
@@ -422,7 +423,8 @@ static const struct {
 	{ PF_REQ_FEED, "{" BASE ",\"since\":\"1234567890123456789012345678901"
 	    "23456789012345678901234567890123\"}", PF_ERR_INVALID, "since:" },
 	{ PF_REQ_FEED, "{" BASE ",\"limit\":0}", PF_ERR_INVALID, "limit:" },
-	{ PF_REQ_FEED, "{" BASE ",\"limit\":101}", PF_ERR_INVALID, "limit:" },
+	{ PF_REQ_FEED, "{" BASE ",\"limit\":9007199254740993}", PF_ERR_INVALID,
+	    NULL },
 	{ PF_REQ_FEED, "{" BASE ",\"limit\":-1}", PF_ERR_INVALID, "limit:" },
 	/* Media digest. */
 	{ PF_REQ_MEDIA, "{" BASEM ",\"media\":\"9F86D081884C7D659A2FEAA0C55AD015"
@@ -506,6 +508,10 @@ test_req_fields(void **state)
 	assert_int_equal(r.since.ms, 1800000000000LL);
 	assert_string_equal(r.since.id, "1800000000000-00ab");
 	assert_int_equal(r.limit, 7);
+	/* A larger page than page_max is capped, not refused. */
+	assert_int_equal(parse(PF_REQ_FEED, "{" BASE ",\"limit\":101}", &r),
+	    PF_OK);
+	assert_int_equal(r.limit, 100);
 	assert_int_equal(parse(PF_REQ_FEED, "{" BASE ",\"since\":"
 	    "\"2027-01-15T08:00:00Z\"}", &r), PF_OK);
 	assert_int_equal(r.since.ms, 1800000000000LL);

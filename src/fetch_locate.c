@@ -1,0 +1,247 @@
+/*
+ * fetch_locate.c: find a friend whose URL is missing or does not connect
+ * (fetch_int.h).  The friend is known only by its pinned fingerprint, so
+ * every candidate, however it was found, is asked GET / and kept only if
+ * it names that fingerprint.  That answer is unauthenticated: anyone on
+ * the LAN can announce _peerfeed._tcp and echo the fingerprint.  What
+ * makes this safe is what follows: the fetch through the candidate is
+ * verified against the pinned key as always (a stranger can neither read
+ * the sealed request nor sign an answer), and the candidate's URL replaces
+ * the saved one only when that fetch succeeded, so a stranger cannot
+ * divert later runs either.
+ *
+ * A candidate's GET / also says the node's own URL, which is what its
+ * responder checks a request's aud against.  So the URL used is that one
+ * when it answers with the same fingerprint from here, else the found
+ * address when it is that same URL; a node that calls itself by a name
+ * not reachable from here cannot be fetched (the message says so).
+ *
+ * Where it looks: the LAN (mdns.c), browsed once per run and each found
+ * node asked once.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fetch_int.h"
+#include "mdns.h"
+#include "nodeinfo.h"
+#ifdef HAVE_OPENDHT
+#include "dht_record.h"
+#include "node.h"
+#endif
+
+#define LAN_BROWSE_MS	3000	/* one browse of the LAN per run, at most */
+#define PROBE_CONNECT_S	3	/* seconds to connect for a GET / */
+
+/* What the LAN said this run. */
+struct fetch_lan {
+	enum pf_err		 err;		/* of the browse */
+	char			 why[256];	/* its message */
+	struct pf_mdns_node	*nodes;
+	size_t			 n;
+	struct pf_nodeinfo	*info;		/* per node */
+	int			*asked;		/* 0 not yet, 1 answered, -1 not */
+};
+
+void
+fetch_locate_free(struct pf_fetcher *f)
+{
+	if (f->lan == NULL)
+		return;
+	free(f->lan->nodes);
+	free(f->lan->info);
+	free(f->lan->asked);
+	free(f->lan);
+	f->lan = NULL;
+}
+
+/* Browse the LAN once per run; the outcome is kept, errors included. */
+static struct fetch_lan *
+lan_get(struct pf_fetcher *f)
+{
+	struct fetch_lan *l;
+
+	if (f->lan != NULL)
+		return f->lan;
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		return NULL;
+	if ((l->err = pf_mdns_browse(LAN_BROWSE_MS, &l->nodes, &l->n)) != PF_OK)
+		snprintf(l->why, sizeof(l->why), "%s", pf_errmsg());
+	else if (l->n > 0 && ((l->info = calloc(l->n, sizeof(*l->info))) ==
+	    NULL || (l->asked = calloc(l->n, sizeof(*l->asked))) == NULL)) {
+		free(l->nodes);
+		free(l->info);
+		l->nodes = NULL;
+		l->info = NULL;
+		l->n = 0;
+		l->err = PF_ERR_NOMEM;
+		snprintf(l->why, sizeof(l->why), "out of memory");
+	}
+	f->lan = l;
+	return l;
+}
+
+/* Two base URLs are the same if they differ by trailing slashes only. */
+static int
+same_url(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	while (la > 0 && a[la - 1] == '/')
+		la--;
+	while (lb > 0 && b[lb - 1] == '/')
+		lb--;
+	return la == lb && strncmp(a, b, la) == 0;
+}
+
+enum pf_err
+fetch_locate_check(const char *cand, const struct pf_nodeinfo *info,
+    const char *fpr, const char *avoid, char url[PF_URL_MAX])
+{
+	struct pf_nodeinfo	again;
+	const char		*use = cand;
+
+	if (strcmp(info->fpr, fpr) != 0)
+		return pf_err(PF_ERR_FORBIDDEN, "%s answers for %s, not %s",
+		    cand, info->fpr, fpr);
+	if (info->url[0] != '\0' && !same_url(info->url, cand)) {
+		/* Its own URL must answer, and for the same key. */
+		if (pf_nodeinfo_get(info->url, PROBE_CONNECT_S, &again) != PF_OK ||
+		    strcmp(again.fpr, fpr) != 0)
+			return pf_err(PF_ERR_NOTFOUND, "%s answers for %s but "
+			    "calls itself %s, which does not answer for it from "
+			    "here", cand, fpr, info->url);
+		use = info->url;
+	}
+	if (avoid != NULL && same_url(use, avoid))
+		return pf_err(PF_ERR_NOTFOUND, "%s: the URL that failed", use);
+	if (strlen(use) >= PF_URL_MAX || !pf_friend_url_valid(use))
+		return pf_err(PF_ERR_INVALID, "%.80s: not a usable URL", use);
+	snprintf(url, PF_URL_MAX, "%s", use);
+	return PF_OK;
+}
+
+/* The first node on the LAN that answers for fpr. */
+static enum pf_err
+locate_lan(struct pf_fetcher *f, const char *fpr, const char *avoid,
+    char url[PF_URL_MAX])
+{
+	struct fetch_lan	*l;
+	size_t			 i, seen = 0;
+
+	if ((l = lan_get(f)) == NULL)
+		return pf_err(PF_ERR_NOMEM, "out of memory");
+	if (l->err != PF_OK)
+		return pf_err(l->err == PF_ERR_NOMEM ? PF_ERR_NOMEM :
+		    PF_ERR_NOTFOUND, "LAN: %s", l->why);
+	for (i = 0; i < l->n; i++) {
+		if (l->asked[i] == 0)
+			l->asked[i] = pf_nodeinfo_get(l->nodes[i].url,
+			    PROBE_CONNECT_S, &l->info[i]) == PF_OK ? 1 : -1;
+		if (l->asked[i] != 1)
+			continue;
+		seen++;
+		if (fetch_locate_check(l->nodes[i].url, &l->info[i], fpr, avoid,
+		    url) == PF_OK)
+			return PF_OK;
+	}
+	return pf_err(PF_ERR_NOTFOUND, "LAN: none of the %zu peerfeed nodes "
+	    "that answered (of %zu announced) is %s", seen, l->n, fpr);
+}
+
+#ifdef HAVE_OPENDHT
+#define DHT_WAIT_MS	10000	/* one DHT lookup per friend and run, at most */
+
+/*
+ * The friend's record in the OpenDHT network (dht_record.c), believed
+ * only if signed by its pinned key and newer than the one accepted
+ * before; its URLs then pass the same check as any candidate.  Nothing
+ * is asked of the network unless peerfeed.conf sets dht_bootstrap.
+ */
+static enum pf_err
+locate_dht(struct pf_fetcher *f, const char *fpr, const char *avoid,
+    char url[PF_URL_MAX])
+{
+	struct pf_dht_record	rec;
+	struct pf_nodeinfo	info;
+	char			why[256];
+	size_t			i;
+	int			changed;
+	enum pf_err		e;
+
+	if (f->n->conf.dht_bootstrap[0] == '\0')
+		return pf_err(PF_ERR_NOTFOUND, "DHT: not used (no dht_bootstrap)");
+	if ((e = fetch_keyring(f)) != PF_OK || (e = pf_dht_record_lookup(f->n,
+	    fpr, DHT_WAIT_MS, NULL, NULL, 0, &rec, &changed)) != PF_OK) {
+		snprintf(why, sizeof(why), "%s", pf_errmsg());
+		return pf_err(e == PF_ERR_NOMEM ? e : PF_ERR_NOTFOUND, "DHT: %s",
+		    why);
+	}
+	for (i = 0; i < rec.nurls; i++)
+		if (pf_nodeinfo_get(rec.urls[i], PROBE_CONNECT_S, &info) == PF_OK &&
+		    fetch_locate_check(rec.urls[i], &info, fpr, avoid, url) == PF_OK)
+			return PF_OK;
+	return pf_err(PF_ERR_NOTFOUND, "DHT: no new URL of %s answers for it "
+	    "(%zu in its record)", fpr, rec.nurls);
+}
+#endif
+
+enum pf_err
+fetch_locate(struct pf_fetcher *f, const char *fpr, const char *avoid,
+    char url[PF_URL_MAX])
+{
+	enum pf_err e;
+
+	e = locate_lan(f, fpr, avoid, url);
+#ifdef HAVE_OPENDHT
+	if (e != PF_OK && e != PF_ERR_NOMEM) {
+		char lan[256];
+
+		snprintf(lan, sizeof(lan), "%s", pf_errmsg());
+		if ((e = locate_dht(f, fpr, avoid, url)) != PF_OK &&
+		    e != PF_ERR_NOMEM) {
+			char dht[256];
+
+			snprintf(dht, sizeof(dht), "%s", pf_errmsg());
+			e = pf_err(e, "%s; %s", lan, dht);
+		}
+	}
+#endif
+	/*
+	 * Further places to look go here, each tried while the ones before
+	 * found nothing, each passing its candidates through
+	 * fetch_locate_check().
+	 */
+	return e;
+}
+
+int
+fetch_locate_job(struct job *j)
+{
+	char url[PF_URL_MAX];
+
+	if (j->pub || j->located)
+		return 0;
+	/* A URL that connected is the friend's, whatever it answered. */
+	if (j->fr.url[0] != '\0' && (j->x.err != PF_ERR_NETWORK ||
+	    j->x.status != 0))
+		return 0;
+	if (fetch_locate(j->f, j->fr.fpr, j->fr.url, url) != PF_OK)
+		return 0;
+	j->located = 1;
+	memcpy(j->url_before, j->fr.url, sizeof(j->url_before));
+	memcpy(j->fr.url, url, sizeof(j->fr.url));
+	fetch_note(j, "%s%s, found at %s", j->url_before[0] ? j->url_before :
+	    "no url", j->url_before[0] ? " did not connect" : "", url);
+	return 1;
+}
+
+void
+fetch_locate_end(struct job *j, enum pf_err err)
+{
+	if (err != PF_OK && j->located)
+		memcpy(j->fr.url, j->url_before, sizeof(j->fr.url));
+}

@@ -1,0 +1,160 @@
+/*
+ * passwd.c: the owner's web password, a salted PBKDF2-HMAC-SHA256 hash
+ * (libgcrypt) in DIR/app/passwd, written atomically by store.c.
+ */
+#include "config.h"
+
+#include <sys/random.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gcrypt.h>
+
+#include "json.h"
+#include "passwd.h"
+#include "store.h"
+
+#define SALT_LEN	16
+#define HASH_LEN	32
+#define ITER_MAX	100000000L
+#define LINE_MAX_	256
+
+static void
+tohex(const unsigned char *p, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[p[i] >> 4];
+		out[2 * i + 1] = hex[p[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static int
+fromhex(const char *s, unsigned char *out, size_t n)
+{
+	size_t i;
+
+	if (!pf_hex_lower(s, 2 * n))
+		return -1;
+	for (i = 0; i < n; i++)
+		out[i] = (unsigned char)(pf_hexval(s[2 * i]) * 16 +
+		    pf_hexval(s[2 * i + 1]));
+	return 0;
+}
+
+int
+pf_passwd_equal(const void *a, const void *b, size_t n)
+{
+	const unsigned char	*x = a, *y = b;
+	unsigned char		 d = 0;
+	size_t			 i;
+
+	for (i = 0; i < n; i++)
+		d |= x[i] ^ y[i];
+	return d == 0;
+}
+
+enum pf_err
+pf_passwd_random_hex(char *out, size_t n)
+{
+	unsigned char	buf[64];
+
+	if (n > sizeof(buf))
+		return pf_err(PF_ERR_USAGE, "random: at most %zu bytes",
+		    sizeof(buf));
+	if (getrandom(buf, n, 0) != (ssize_t)n)
+		return pf_err(PF_ERR_SYS, "getrandom: %s", strerror(errno));
+	tohex(buf, n, out);
+	return PF_OK;
+}
+
+static enum pf_err
+derive(const char *pw, const unsigned char *salt, unsigned long iter,
+    unsigned char out[HASH_LEN])
+{
+	pf_gcry_init();
+	if (gcry_kdf_derive(pw, strlen(pw), GCRY_KDF_PBKDF2, GCRY_MD_SHA256,
+	    salt, SALT_LEN, iter, HASH_LEN, out) != 0)
+		return pf_err(PF_ERR_SYS, "gcrypt: PBKDF2 failed");
+	return PF_OK;
+}
+
+enum pf_err
+pf_passwd_set(struct pf_store *st, const char *pw)
+{
+	unsigned char	 salt[SALT_LEN], hash[HASH_LEN];
+	char		 line[LINE_MAX_], sx[2 * SALT_LEN + 1], hx[2 * HASH_LEN + 1];
+	size_t		 i, n = strlen(pw);
+	enum pf_err	 e;
+
+	if (n > PF_PASSWD_MAX)
+		return pf_err(PF_ERR_INVALID, "password: longer than %d bytes",
+		    PF_PASSWD_MAX);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)pw[i] < 0x20 || pw[i] == 0x7f)
+			return pf_err(PF_ERR_INVALID, "password: holds a "
+			    "control character");
+	if (pf_utf8_check(pw, n) != n)
+		return pf_err(PF_ERR_INVALID, "password: not UTF-8");
+	if (pf_utf8_len(pw) < PF_PASSWD_MIN)
+		return pf_err(PF_ERR_INVALID, "password: shorter than %d "
+		    "characters", PF_PASSWD_MIN);
+	if (getrandom(salt, sizeof(salt), 0) != (ssize_t)sizeof(salt))
+		return pf_err(PF_ERR_SYS, "getrandom: %s", strerror(errno));
+	if ((e = derive(pw, salt, PF_PASSWD_ITER, hash)) != PF_OK)
+		return e;
+	tohex(salt, sizeof(salt), sx);
+	tohex(hash, sizeof(hash), hx);
+	snprintf(line, sizeof(line), "pbkdf2-sha256 %d %s %s\n",
+	    PF_PASSWD_ITER, sx, hx);
+	if ((e = pf_store_mkdir(st, "app", 0700)) != PF_OK)
+		return e;
+	return pf_store_write(st, PF_PASSWD_FILE, line, strlen(line));
+}
+
+int
+pf_passwd_isset(struct pf_store *st)
+{
+	return pf_store_exists(st, PF_PASSWD_FILE);
+}
+
+enum pf_err
+pf_passwd_check(struct pf_store *st, const char *pw)
+{
+	struct pf_buf	 b = { 0 };
+	unsigned char	 salt[SALT_LEN], want[HASH_LEN], got[HASH_LEN];
+	char		 sx[2 * SALT_LEN + 2], hx[2 * HASH_LEN + 2];
+	long		 iter;
+	enum pf_err	 e;
+
+	if ((e = pf_store_read(st, PF_PASSWD_FILE, LINE_MAX_, &b)) != PF_OK) {
+		if (e == PF_ERR_NOTFOUND)
+			e = pf_err(PF_ERR_NOTFOUND, "no password set: run "
+			    "peerfeed passwd");
+		goto out;
+	}
+	if (sscanf(b.data, "pbkdf2-sha256 %ld %33s %65s", &iter, sx, hx) != 3 ||
+	    iter < 1000 || iter > ITER_MAX || fromhex(sx, salt, SALT_LEN) ||
+	    fromhex(hx, want, HASH_LEN)) {
+		e = pf_err(PF_ERR_CONFIG, "%s: not a \"pbkdf2-sha256 ITER SALT "
+		    "HASH\" line: run peerfeed passwd", PF_PASSWD_FILE);
+		goto out;
+	}
+	if (strlen(pw) > PF_PASSWD_MAX) {
+		e = pf_err(PF_ERR_FORBIDDEN, "wrong password");
+		goto out;
+	}
+	if ((e = derive(pw, salt, (unsigned long)iter, got)) != PF_OK)
+		goto out;
+	e = pf_passwd_equal(got, want, HASH_LEN) ? PF_OK :
+	    pf_err(PF_ERR_FORBIDDEN, "wrong password");
+out:
+	pf_buf_free(&b);
+	return e;
+}

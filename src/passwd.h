@@ -1,0 +1,43 @@
+/*
+ * passwd.h: the owner's web password (peerfeed passwd, the /app login).
+ * Kept in DIR/app/passwd (the app/ directory is mode 0700) as one line
+ *	pbkdf2-sha256 ITERATIONS SALT HASH
+ * with a random 16-byte salt and a 32-byte PBKDF2-HMAC-SHA256 hash, both
+ * lowercase hex (libgcrypt's gcry_kdf_derive).  The password itself is
+ * never stored.
+ */
+#ifndef PF_PASSWD_H
+#define PF_PASSWD_H
+
+#include <stddef.h>
+
+#include "pf.h"
+
+struct pf_store;
+
+#define PF_PASSWD_MIN		8	/* characters of a password, at least */
+#define PF_PASSWD_MAX		1024	/* bytes, at most */
+#define PF_PASSWD_ITER		100000	/* PBKDF2 iterations of a new hash */
+#define PF_PASSWD_FILE		"app/passwd"
+#define PF_PASSWD_SESSIONS	"app/sessions"	/* app.c's open sessions */
+
+/*
+ * Hash pw with a new salt and store it (atomically) in DIR/app/passwd,
+ * replacing the old one.  PF_ERR_INVALID if pw is shorter than
+ * PF_PASSWD_MIN, longer than PF_PASSWD_MAX or holds a control character.
+ */
+enum pf_err	 pf_passwd_set(struct pf_store *, const char *pw);
+/*
+ * Check pw against the stored hash, in time independent of where they
+ * differ.  PF_OK if it matches, PF_ERR_FORBIDDEN if not, PF_ERR_NOTFOUND
+ * if no password was set (the web page is then closed to everyone).
+ */
+enum pf_err	 pf_passwd_check(struct pf_store *, const char *pw);
+/* True if a password is set. */
+int		 pf_passwd_isset(struct pf_store *);
+/* 1 if a[0..n) equals b[0..n), in time independent of the contents. */
+int		 pf_passwd_equal(const void *a, const void *b, size_t n);
+/* n random bytes as 2n lowercase hex digits into out (2n + 1 bytes). */
+enum pf_err	 pf_passwd_random_hex(char *out, size_t n);
+
+#endif

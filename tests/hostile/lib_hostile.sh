@@ -1,0 +1,120 @@
+# lib_hostile.sh: the node the hostile-input runners attack (source after
+# lib.sh and lib_http.sh).  One owner node a behind nginx, and one gpg home
+# $T/w that holds the secret keys of every requester, so that a private
+# request of any kind is one gpg call (no gpg home per case):
+#   f  friend in group family       f2  a second key of f's, not pinned
+#   g  friend, in no group          b   friend, then blocked
+#   r  friend, then revoked         s   stranger (a holds no key of it)
+#   a  the owner's own key (imported secret, to sign as the owner)
+# Posts of a: public ones, a family one with an image, a public image, an
+# image of a post deleted since, one for key:g with an image, and an
+# orphan file under media/.  hostile_vars writes the placeholders of
+# tests/hostile/README into $T/vars.json.
+
+HOSTILE_DIR="$top_srcdir/tests/hostile"
+export HOSTILE_DIR
+
+# wkey NAME: make key NAME in $T/w; its fingerprint goes to $T/NAME.fpr.
+# Made a day ago, so that a signature an hour old is one the key could
+# have made (only the node's time window refuses it).
+wkey() {
+	gpg --homedir "$T/w" --batch --no-tty --passphrase '' \
+	    --faked-system-time "$(( $(date +%s) - 86400 ))!" \
+	    --quick-gen-key "$1 <$1@example.org>" future-default default never \
+	    2>/dev/null || return 1
+	gpg --homedir "$T/w" --batch --with-colons --list-keys "$1@example.org" |
+	    awk -F: '$1=="fpr"{print $10; exit}' >"$T/$1.fpr"
+}
+
+# hostile_keys: the requester keys, pinned (or not) on node a as above.
+hostile_keys() {
+	mkdir -m 700 "$T/w" || return 1
+	track_gnupghome "$T/w"
+	for k in f f2 g b r s; do
+		wkey $k || return 1
+	done
+	wx() { gpg --homedir "$T/w" --batch --armor --export "$(cat "$T/$1.fpr")"; }
+	wx f | pf a friend add - --group family >/dev/null || return 1
+	for k in g b r; do
+		wx $k | pf a friend add - >/dev/null || return 1
+	done
+	pf a block "$(cat "$T/b.fpr")" >/dev/null || return 1
+	sed 's/^:-----/-----/' "$T/w/openpgp-revocs.d/$(cat "$T/r.fpr").rev" |
+	    pgp a --import 2>/dev/null || return 1
+	pf a id --export | gpg --homedir "$T/w" --batch --import 2>/dev/null ||
+	    return 1
+	pgp a --export-secret-keys "$(fpr_of a)" |
+	    gpg --homedir "$T/w" --batch --import 2>/dev/null
+}
+
+# hostile_posts: node a's posts and media (see the top).
+hostile_posts() {
+	printf '\211PNG\r\n\032\npublic image' >"$T/pub.png"
+	printf 'GIF89a family image' >"$T/fam.gif"
+	printf 'GIF89a deleted image' >"$T/gone.gif"
+	printf 'GIF89a for g only' >"$T/g.gif"
+	printf 'orphan bytes' >"$T/orphan.bin"
+	for i in 1 2 3; do
+		pf a post "public post $i" >/dev/null || return 1
+	done
+	pf a post --to group:family "family post" >/dev/null || return 1
+	pf a post --image "$T/pub.png" "public picture" >/dev/null || return 1
+	pf a post --to group:family --image "$T/fam.gif" "family picture" \
+	    >/dev/null || return 1
+	pf a post --to "key:$(cat "$T/g.fpr")" --image "$T/g.gif" "for g" \
+	    >/dev/null || return 1
+	gone=$(pf a post --image "$T/gone.gif" "deleted below") || return 1
+	pf a delete "$gone" >/dev/null || return 1
+	cp "$T/orphan.bin" "$T/a/media/$(sha256sum <"$T/orphan.bin" | cut -d' ' -f1)"
+}
+
+# hostile_node: node a with keys and posts, its responder and nginx up;
+# sets NPORT and BASE, writes $T/vars.json.
+hostile_node() {
+	make_node a Alice || return 1
+	NPORT=$(free_port)
+	sed -i "s|^url = .*|url = http://127.0.0.1:$NPORT/peerfeed|" \
+	    "$T/a/peerfeed.conf"
+	hostile_keys || return 1
+	hostile_posts || return 1
+	start_responder a || return 1
+	start_nginx a "$NPORT" || { cat "$T/nginx-a/logs/error.log"; return 1; }
+	BASE="http://127.0.0.1:$NPORT/peerfeed"
+	hostile_vars
+}
+
+hostile_vars() {
+	sha() { sha256sum <"$1" | cut -d' ' -f1; }
+	python3 - "$T/vars.json" <<EOF
+import json, sys
+keys = {k: open("$T/%s.fpr" % k).read().strip()
+        for k in ("f", "f2", "g", "b", "r", "s")}
+keys["a"] = "$(fpr_of a)"
+v = {"HOST": "127.0.0.1", "PORT": $NPORT, "BASE": "/peerfeed",
+     "URL": "http://127.0.0.1:$NPORT/peerfeed", "W": "$T/w", "KEYS": keys,
+     "PUB_SHA": "$(sha "$T/pub.png")", "FAM_SHA": "$(sha "$T/fam.gif")",
+     "GONE_SHA": "$(sha "$T/gone.gif")", "PRIV_G_SHA": "$(sha "$T/g.gif")",
+     "ORPHAN_SHA": "$(sha "$T/orphan.bin")",
+     "NOFILE_SHA": "$(printf nofile | sha256sum | cut -d' ' -f1)",
+     "OTHER": "0123456789ABCDEF0123456789ABCDEF01234567"}
+for k, f in keys.items():
+    v[k.upper()] = f
+json.dump(v, open(sys.argv[1], "w"), indent=1)
+EOF
+}
+
+# store_sum NODE: one checksum line per file of the node's store, then the
+# index as the CLI sees it (list --json, check).  Two calls must match.
+store_sum() {
+	(cd "$T/$1" && find posts media friends public -type f -print0 2>/dev/null |
+	    sort -z | xargs -0 -r sha256sum)
+	pf "$1" list --json --limit 1000 2>&1
+	pf "$1" check 2>&1
+	echo "check: $?"
+}
+
+# good_request: node a still answers a public page and its node info.
+good_request() {
+	[ "$(http_status GET "$BASE/feed?limit=2")" = 200 ] &&
+	    [ "$(http_status GET "$BASE/")" = 200 ]
+}

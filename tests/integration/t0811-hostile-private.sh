@@ -1,0 +1,40 @@
+#!/bin/bash
+# t0811-hostile-private: POST /feed and POST /media against the hostile
+# corpus in tests/hostile/private/ (at least 250 cases): each request is
+# built from its recipe with plain gpg (one home holding every requester's
+# key, see tests/hostile/lib_hostile.sh) and sent through nginx.  Each
+# must get its expected status with the JSON error body, never a 5xx; the
+# cases meant to pass must get a response sealed by the owner that echoes
+# the nonce.  Afterwards the responder still runs and answers, and the
+# store (posts, media, friends, public, index as the CLI lists it) is
+# unchanged.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_http.sh"
+. "$top_srcdir/tests/hostile/lib_hostile.sh"
+need nginx
+[ -x "$PEERFEED_FCGI" ] || skip "peerfeed.fcgi not built"
+
+hostile_node || exit 99
+store_sum a >"$T/before.sum"
+
+n=$(cat "$HOSTILE_DIR"/private/*/*.case | grep -c '^# ')
+[ "$n" -ge 250 ]
+check "private: $n cases (at least 250)"
+for ep in feed media; do
+	python3 "$HOSTILE_DIR/hostile.py" private "$T/vars.json" \
+	    "$HOSTILE_DIR/private/$ep" >"$T/$ep.tap"
+	rc=$?
+	grep -v '^ok ' "$T/$ep.tap"
+	[ $rc = 0 ]
+	check "private/$ep: every case gets its expected answer"
+done
+
+kill -0 "$RESPONDER_PID" 2>/dev/null
+check "the responder is still the same process"
+good_request
+check "the node still answers good requests"
+store_sum a >"$T/after.sum"
+diff "$T/before.sum" "$T/after.sum"
+check "the store is unchanged"
+
+done_testing
