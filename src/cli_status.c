@@ -27,6 +27,7 @@
 #include "json.h"
 #include "keyring.h"
 #include "node.h"
+#include "passwd.h"
 #include "post.h"
 #include "store.h"
 
@@ -238,10 +239,12 @@ tail_out(struct pf_node *n, const struct counts *c, int json, struct pf_buf *b)
 	if (json) {
 		pf_buf_printf(b, ", \"index\": {\"present\": %s, \"entries\": %zu, "
 		    "\"files\": %zu, \"pending\": %s}, \"disk\": {\"free_bytes\": "
-		    "%llu, \"total_bytes\": %llu, \"free_percent\": %u}}\n",
+		    "%llu, \"total_bytes\": %llu, \"free_percent\": %u}, "
+		    "\"web_password\": %s}\n",
 		    c->index ? "true" : "false", c->entries, c->files,
 		    c->pending ? "true" : "false", (unsigned long long)c->disk_free,
-		    (unsigned long long)c->disk_total, pct);
+		    (unsigned long long)c->disk_total, pct,
+		    pf_passwd_isset(n->st) ? "true" : "false");
 		return;
 	}
 	if (c->index)
@@ -255,6 +258,8 @@ tail_out(struct pf_node *n, const struct counts *c, int json, struct pf_buf *b)
 	pf_buf_printf(b, "disk:        %llu MiB free of %llu MiB (%u%%) in %s\n",
 	    (unsigned long long)(c->disk_free >> 20),
 	    (unsigned long long)(c->disk_total >> 20), pct, pf_store_path(n->st));
+	pf_buf_printf(b, "web page:    %s\n", pf_passwd_isset(n->st) ?
+	    "password set (BASE/app/)" : "off (no password: peerfeed passwd)");
 }
 
 int

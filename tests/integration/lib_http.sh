@@ -48,10 +48,11 @@ subst() {
 	    -e "s|@PEERFEED_PUBLIC@|$T/$3/public|g" "$1" >"$2"
 }
 
-# start_nginx NODE PORT: nginx on 127.0.0.1:PORT in front of NODE's
-# responder, with conf/nginx/peerfeed.conf included.  Sets NGINX_PID.
-start_nginx() {
-	node=$1; port=$2; d="$T/nginx-$node"
+# nginx_conf NODE LISTEN: write $T/nginx-NODE/nginx.conf, an nginx that
+# listens on LISTEN (PORT or ADDR:PORT) in front of NODE's responder, with
+# conf/nginx/peerfeed.conf included.  Sets d to that directory.
+nginx_conf() {
+	node=$1; d="$T/nginx-$node"
 	mkdir -p "$d/logs" "$d/tmp" "$d/root"
 	subst "$top_srcdir/conf/nginx/peerfeed.conf" "$d/peerfeed.conf" "$node"
 	# The snippet includes fastcgi_params relative to the config, as in
@@ -74,12 +75,19 @@ http {
 	uwsgi_temp_path $d/tmp/uwsgi;
 	scgi_temp_path $d/tmp/scgi;
 	server {
-		listen 127.0.0.1:$port;
+		listen $2;
 		root $d/root;
 		include $d/peerfeed.conf;
 	}
 }
 EOC
+}
+
+# start_nginx NODE PORT: nginx on 127.0.0.1:PORT in front of NODE's
+# responder, with conf/nginx/peerfeed.conf included.  Sets NGINX_PID.
+start_nginx() {
+	port=$2
+	nginx_conf "$1" "127.0.0.1:$port" || return 1
 	"$NGINX" -t -q -p "$d" -c "$d/nginx.conf" -e "$d/logs/error.log" || return 1
 	"$NGINX" -p "$d" -c "$d/nginx.conf" -e "$d/logs/error.log" &
 	NGINX_PID=$!
@@ -124,3 +132,27 @@ is_json_error() {
 }
 
 need spawn-fcgi curl python3
+
+# req FROM [ts=..] [aud=..] [to=..] [since=..] [limit=..] [nonce=..]
+# [media=..]: a private request's plaintext, as a friend's tool would
+# write it, to the node whose fingerprint is $A at $AUD.
+req() {
+	from=$1; shift
+	ts=$(date +%s); aud=$AUD; to=$A; since=""; limit=""; media=""
+	nonce=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	for kv in "$@"; do eval "${kv%%=*}=\${kv#*=}"; done
+	printf '{"v":1,"from":"%s","to":"%s","aud":"%s","ts":%s,"nonce":"%s"' \
+	    "$from" "$to" "$aud" "$ts" "$nonce"
+	[ -n "$since" ] && printf ',"since":"%s"' "$since"
+	[ -n "$limit" ] && printf ',"limit":%s' "$limit"
+	[ -n "$media" ] && printf ',"media":"%s"' "$media"
+	printf '}'
+}
+
+# seal NODE [GPG ARGS...]: sign with NODE's key and encrypt to $A (stdin
+# -> stdout), with plain gpg.
+seal() {
+	node=$1; shift
+	pgp "$node" --trust-model always -u "$(fpr_of "$node")" -r "$A" "$@" \
+	    --sign --encrypt
+}

@@ -68,29 +68,6 @@ want() {
 	grep " .*$1" "$T/posts" | cut -d' ' -f1 | sort
 }
 
-# req NODE FROM [ts=..] [aud=..] [to=..] [since=..] [limit=..] [nonce=..]
-# [media=..]: the request plaintext, as a friend's tool would write it.
-req() {
-	node=$1; from=$2; shift 2
-	ts=$(date +%s); aud=$AUD; to=$A; since=""; limit=""; media=""
-	nonce=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-	for kv in "$@"; do eval "${kv%%=*}=\${kv#*=}"; done
-	printf '{"v":1,"from":"%s","to":"%s","aud":"%s","ts":%s,"nonce":"%s"' \
-	    "$from" "$to" "$aud" "$ts" "$nonce"
-	[ -n "$since" ] && printf ',"since":"%s"' "$since"
-	[ -n "$limit" ] && printf ',"limit":%s' "$limit"
-	[ -n "$media" ] && printf ',"media":"%s"' "$media"
-	printf '}'
-}
-
-# seal NODE [GPG ARGS...]: sign with NODE's key and encrypt to a (stdin ->
-# stdout), with plain gpg.
-seal() {
-	node=$1; shift
-	pgp "$node" --trust-model always -u "$(fpr_of "$node")" -r "$A" "$@" \
-	    --sign --encrypt
-}
-
 # send BASE FPR FILE [CURL ARGS]: POST FILE as FPR to $BASE/$ENDPOINT
 # (default feed); status code out, body in $T/resp, headers in $T/resp.hdr.
 send() {
@@ -116,7 +93,7 @@ json() {
 poll() {
 	since=""; : >"$5"; pages=0
 	while :; do
-		req "$2" "$3" since="$since" limit="$4" | seal "$2" >"$T/req.pgp"
+		req "$3" since="$since" limit="$4" | seal "$2" >"$T/req.pgp"
 		code=$(send "$1" "$3" "$T/req.pgp")
 		[ "$code" = 200 ] || { echo "status $code: $(cat "$T/resp")"; return 1; }
 		open_resp "$2" || { echo "bad response signature"; return 1; }
@@ -134,7 +111,7 @@ poll() {
 # media BASE NODE FPR SHA [REQ ARGS]: ask for an attachment as NODE; the
 # status code out, the answer in $T/resp.
 media() {
-	req "$2" "$3" aud="${AUD%/feed}/media" media="$4" "${@:5}" |
+	req "$3" aud="${AUD%/feed}/media" media="$4" "${@:5}" |
 	    seal "$2" >"$T/media.pgp"
 	ENDPOINT=media send "$1" "$3" "$T/media.pgp"
 }
@@ -161,42 +138,42 @@ run_private() {
 	    [ "$(grep -c '^\[GNUPG:\] ENC_TO' "$T/status")" = 1 ]
 	check "$name: the response is encrypted to one key only"
 
-	req g "$B" | seal b >"$T/b.pgp"
+	req "$B" | seal b >"$T/b.pgp"
 	refused "$name: blocked key" 403 "$base" "$B" "$T/b.pgp"
 	cp "$T/resp" "$T/resp.blocked"
-	req s "$S" | seal s >"$T/s.pgp"
+	req "$S" | seal s >"$T/s.pgp"
 	refused "$name: stranger" 403 "$base" "$S" "$T/s.pgp"
 	cmp -s "$T/resp" "$T/resp.blocked"
 	check "$name: blocked and unknown get the same 403 body"
 
-	req f "$F" | seal f >"$T/once.pgp"
+	req "$F" | seal f >"$T/once.pgp"
 	[ "$(send "$base" "$F" "$T/once.pgp")" = 200 ]
 	check "$name: a fresh request is answered"
 	refused "$name: the same request again (replay)" 409 "$base" "$F" "$T/once.pgp"
-	req f "$F" ts=$(( $(date +%s) - 3600 )) | seal f >"$T/stale.pgp"
+	req "$F" ts=$(( $(date +%s) - 3600 )) | seal f >"$T/stale.pgp"
 	refused "$name: an hour-old ts" 400 "$base" "$F" "$T/stale.pgp"
 	grep -q 'behind the server clock' "$T/resp"
 	check "$name: the stale error names the skew"
-	req f "$F" aud=http://other.example/peerfeed/feed | seal f >"$T/aud.pgp"
+	req "$F" aud=http://other.example/peerfeed/feed | seal f >"$T/aud.pgp"
 	refused "$name: another node's aud" 403 "$base" "$F" "$T/aud.pgp"
-	req f "$F" to="$G" | seal f >"$T/to.pgp"
+	req "$F" to="$G" | seal f >"$T/to.pgp"
 	refused "$name: to names another key" 403 "$base" "$F" "$T/to.pgp"
-	req f "$F" | pgp f --trust-model always -r "$A" --encrypt >"$T/unsigned.pgp"
+	req "$F" | pgp f --trust-model always -r "$A" --encrypt >"$T/unsigned.pgp"
 	refused "$name: unsigned" 403 "$base" "$F" "$T/unsigned.pgp"
-	req f "$F" | pgp f -u "$F" --sign >"$T/unenc.pgp"
+	req "$F" | pgp f -u "$F" --sign >"$T/unenc.pgp"
 	refused "$name: signed, not encrypted" 400 "$base" "$F" "$T/unenc.pgp"
-	req f "$F" >"$T/plain.json"
+	req "$F" >"$T/plain.json"
 	refused "$name: plain JSON" 400 "$base" "$F" "$T/plain.json"
-	req g "$F" | seal g >"$T/other.pgp"
+	req "$F" | seal g >"$T/other.pgp"
 	refused "$name: signed by g, claims to be f" 403 "$base" "$F" "$T/other.pgp"
 	refused "$name: signed by g, hint g, from f" 403 "$base" "$G" "$T/other.pgp"
-	req f "$F" limit=100000 | seal f >"$T/limit.pgp"
+	req "$F" limit=100000 | seal f >"$T/limit.pgp"
 	[ "$(send "$base" "$F" "$T/limit.pgp")" = 200 ] && open_resp f &&
 	    [ "$(json "$T/plain" 'len(d["posts"])')" = "$(want F | wc -l)" ]
 	check "$name: a limit past page_max gets page_max posts, not an error"
-	req f "$F" since=garbage | seal f >"$T/since.pgp"
+	req "$F" since=garbage | seal f >"$T/since.pgp"
 	refused "$name: bad since" 400 "$base" "$F" "$T/since.pgp"
-	{ req f "$F" | head -c -1; printf ',"v":1}'; } | seal f >"$T/dup.pgp"
+	{ req "$F" | head -c -1; printf ',"v":1}'; } | seal f >"$T/dup.pgp"
 	refused "$name: duplicate key" 400 "$base" "$F" "$T/dup.pgp"
 	{ head -c 30000000 /dev/zero; } | seal f -z 9 >"$T/bomb.pgp"
 	refused "$name: compression bomb ($(stat -c %s "$T/bomb.pgp") bytes)" \
@@ -206,7 +183,7 @@ run_private() {
 	    >"$T/code"
 	[ "$(cat "$T/code")" = 400 ] && is_json_error "$T/resp"
 	check "$name: wrong Content-Type -> 400"
-	req f "$F" | seal f --armor >"$T/armor.pgp"
+	req "$F" | seal f --armor >"$T/armor.pgp"
 	[ "$(send "$base" "$F" "$T/armor.pgp")" = 200 ] && open_resp f
 	check "$name: an armored request works too"
 }
@@ -239,11 +216,11 @@ run_media() {
 	check "$name: a stranger gets the usual 403"
 	[ "$(media "$base" b "$B" "$PUB_SHA")" = 403 ]
 	check "$name: a blocked key gets 403"
-	req f "$F" media="$FAM_SHA" | seal f >"$T/m.pgp"
+	req "$F" media="$FAM_SHA" | seal f >"$T/m.pgp"
 	refused "$name: a media request with the feed's aud" 403 "$base" "$F" "$T/m.pgp"
 	ENDPOINT=media refused "$name: a feed request at /media" 403 "$base" \
 	    "$F" "$T/once.pgp"
-	req f "$F" aud="${AUD%/feed}/media" media="$FAM_SHA" | seal f >"$T/m.pgp"
+	req "$F" aud="${AUD%/feed}/media" media="$FAM_SHA" | seal f >"$T/m.pgp"
 	refused "$name: a media request at /feed (unknown member)" 400 "$base" \
 	    "$F" "$T/m.pgp"
 	ENDPOINT=media refused "$name: the same media request twice" 409 \
@@ -254,7 +231,7 @@ run_media() {
 	[ "$(media "$base" f "$F" "$(echo "$FAM_SHA" | tr a-f A-F)")" = 400 ] &&
 	    [ "$(media "$base" f "$F" "../../peerfeed.conf")" = 400 ]
 	check "$name: a digest not in lowercase hex -> 400"
-	req f "$F" aud="${AUD%/feed}/media" media="$FAM_SHA" |
+	req "$F" aud="${AUD%/feed}/media" media="$FAM_SHA" |
 	    seal f --armor >"$T/m.asc"
 	[ "$(ENDPOINT=media send "$base" "$F" "$T/m.asc")" = 200 ] &&
 	    open_resp f && cmp -s "$T/plain" "$T/fam.png" &&
@@ -280,7 +257,7 @@ run_media lighttpd "$LBASE"
 # Idle polls.  Evidence that no OpenPGP operation runs: gpgme runs every
 # operation as a gpg process, so the responder's execve calls (strace -f)
 # must show gpg for a full poll and none for a 304.
-req f "$F" | seal f >"$T/full.pgp"
+req "$F" | seal f >"$T/full.pgp"
 [ "$(send "$NBASE" "$F" "$T/full.pgp")" = 200 ]
 TAG=$(sed -n 's/^ETag: *//Ip' "$T/resp.hdr" | tr -d '\r')
 [ -n "$TAG" ]
@@ -308,7 +285,7 @@ n=$(untrace idle)
 [ "$(cat "$T/idle.out")" = 304 ] && [ "$n" = 0 ]
 check "five POST and one GET idle polls: 304, and $n gpg processes"
 trace full
-req f "$F" | seal f >"$T/full2.pgp"
+req "$F" | seal f >"$T/full2.pgp"
 [ "$(send "$NBASE" "$F" "$T/full2.pgp")" = 200 ]
 n=$(untrace full)
 [ "$n" -ge 1 ]
@@ -326,7 +303,7 @@ pf a post --to group:family "for the family, later" >/dev/null
     -H "If-None-Match: $TAG" -H "Content-Type: application/pgp-encrypted")" = 400 ]
 check "after a post for f, the ETag no longer matches (full request needed)"
 pf a group remove family "$F" >/dev/null
-req f "$F" since=9999999999999.~ | seal f >"$T/g2.pgp"
+req "$F" since=9999999999999.~ | seal f >"$T/g2.pgp"
 [ "$(send "$NBASE" "$F" "$T/g2.pgp")" = 200 ]
 check "f, no longer in family, still polls"
 

@@ -49,8 +49,14 @@ assert f["fingerprint"] == sys.argv[3] and f["groups"] == "family" and not f["bl
 assert f["last_result"] == "HTTP 503" and 100 <= f["last_age_s"] <= 300, f
 assert d["index"] == {"present": True, "entries": 4, "files": 4, "pending": False}
 assert d["disk"]["free_bytes"] > 0
+assert d["web_password"] is False
 EOP
 check "status --json holds the same, machine-readable"
+grep -q "^web page: *off (no password" "$T/status" &&
+    echo 'a long enough password' | pf a passwd --stdin >/dev/null &&
+    pf a status | grep -q "^web page: *password set" &&
+    pf a status --json | grep -q '"web_password": true'
+check "status says whether the web page has a password"
 pf a block "$(fpr_of b)" >/dev/null
 pf a status | grep -q "1 (1 blocked)"
 check "status shows blocks"

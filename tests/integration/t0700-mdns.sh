@@ -91,31 +91,8 @@ EOF
 # web NODE PORT: nginx in B's namespace on PORT, the shipped snippet in
 # front of NODE's responder (which runs outside, on its unix socket).
 web() {
-	node=$1; port=$2; d="$T/nginx-$node"
-	mkdir -p "$d/logs" "$d/tmp" "$d/root"
-	subst "$top_srcdir/conf/nginx/peerfeed.conf" "$d/peerfeed.conf" "$node"
-	cp /etc/nginx/fastcgi_params "$d/" || return 1
-	cat >"$d/nginx.conf" <<EOC
-user root;
-worker_processes 1;
-daemon off;
-pid $d/nginx.pid;
-error_log $d/logs/error.log warn;
-events { worker_connections 64; }
-http {
-	access_log $d/logs/access.log;
-	client_body_temp_path $d/tmp/body;
-	fastcgi_temp_path $d/tmp/fastcgi;
-	proxy_temp_path $d/tmp/proxy;
-	uwsgi_temp_path $d/tmp/uwsgi;
-	scgi_temp_path $d/tmp/scgi;
-	server {
-		listen $port;
-		root $d/root;
-		include $d/peerfeed.conf;
-	}
-}
-EOC
+	port=$2
+	nginx_conf "$1" "$port" || return 1
 	ip netns exec "$NB" "$NGINX" -p "$d" -c "$d/nginx.conf" \
 	    -e "$d/logs/error.log" &
 	track_pid $!

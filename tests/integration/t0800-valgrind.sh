@@ -80,24 +80,6 @@ VG_PID=$RESPONDER_PID
 wait_for curl -sf -o /dev/null "$BASE/"
 check "the responder answers under valgrind"
 
-# req FROM [k=v...]: a request plaintext (see t0210).
-req() {
-	from=$1; shift
-	ts=$(date +%s); aud=$AUD; to=$A; since=""; limit=""; media=""
-	nonce=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-	for kv in "$@"; do eval "${kv%%=*}=\${kv#*=}"; done
-	printf '{"v":1,"from":"%s","to":"%s","aud":"%s","ts":%s,"nonce":"%s"' \
-	    "$from" "$to" "$aud" "$ts" "$nonce"
-	[ -n "$since" ] && printf ',"since":"%s"' "$since"
-	[ -n "$limit" ] && printf ',"limit":%s' "$limit"
-	[ -n "$media" ] && printf ',"media":"%s"' "$media"
-	printf '}'
-}
-seal() {
-	node=$1; shift
-	pgp "$node" --trust-model always -u "$(fpr_of "$node")" -r "$A" "$@" \
-	    --sign --encrypt
-}
 
 # hit WANT CURL ARGS...: one request; a status other than WANT is noted.
 NREQ=0

@@ -27,13 +27,6 @@ pf a id --export | pgp f --import 2>/dev/null || exit 99
 pf a post "hello" >/dev/null || exit 99
 AUD="$(url_of a)/feed"
 
-# req TS: a feed request from f with that ts, sealed with plain gpg.
-req() {
-	nonce=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-	printf '{"v":1,"from":"%s","to":"%s","aud":"%s","ts":%s,"nonce":"%s"}' \
-	    "$F" "$A" "$AUD" "$1" "$nonce" |
-	    pgp f --trust-model always -u "$F" -r "$A" --sign --encrypt
-}
 # send FILE: POST it; status out, body in $T/resp.
 send() {
 	curl -s -o "$T/resp" -w '%{http_code}' -X POST \
@@ -44,7 +37,7 @@ detail() {
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert set(d)=={"error","detail"}; print(d["detail"])' "$T/resp"
 }
 for off in -301 301 -299 299; do
-	req $(( $(date +%s) + off )) >"$T/req.pgp" || exit 99
+	req "$F" ts=$(( $(date +%s) + off )) | seal f >"$T/req.pgp" || exit 99
 	code=$(send "$T/req.pgp")
 	case $off in
 	-301|301)
