@@ -118,3 +118,25 @@ good_request() {
 	[ "$(http_status GET "$BASE/feed?limit=2")" = 200 ] &&
 	    [ "$(http_status GET "$BASE/")" = 200 ]
 }
+
+# replay KIND EP: run every case of KIND/EP against the node, one check.
+replay() {
+	python3 "$HOSTILE_DIR/hostile.py" "$1" "$T/vars.json" \
+	    "$HOSTILE_DIR/$1/$2" >"$T/$2.tap"
+	rc=$?
+	grep -v '^ok ' "$T/$2.tap"
+	[ $rc = 0 ]
+	check "$1/$2: every case gets its expected answer"
+}
+
+# node_unharmed: after the cases, the same responder still serves good
+# requests and the store is what store_sum saw in $T/before.sum.
+node_unharmed() {
+	kill -0 "$RESPONDER_PID" 2>/dev/null
+	check "the responder is still the same process"
+	good_request
+	check "the node still answers good requests"
+	store_sum a >"$T/after.sum"
+	diff "$T/before.sum" "$T/after.sum"
+	check "the store is unchanged"
+}
