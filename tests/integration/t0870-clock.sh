@@ -2,9 +2,11 @@
 # t0870-clock: clocks that are off.
 #  - A friend's private request whose ts is more than the window (300 s)
 #    off the owner's clock gets a 400 whose JSON error names the skew, its
-#    direction and the window; 299 s off is still answered.  A friend whose
-#    whole clock is 10 minutes fast (peerfeed-fetch under libfaketime) is
-#    told the same.
+#    direction and the window; 240 s off is still answered.  (The exact
+#    boundary is test_http's, with a fixed clock: here sealing a request
+#    takes a gpg run, seconds under load, so the offsets keep a margin.)
+#    A friend whose whole clock is 10 minutes fast (peerfeed-fetch under
+#    libfaketime) is told the same.
 #  - The owner's clock steps back an hour between posts (libfaketime on the
 #    CLI, and on the gpg it runs): ids stay unique and sorted in the order
 #    of the posts, `list` keeps that order, and a reader polling the public
@@ -34,19 +36,20 @@ send() {
 	    --data-binary "@$1" "$AUD"
 }
 detail() {
-	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert set(d)=={"error","detail"}; print(d["detail"])' "$T/resp"
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1],"rb")); assert set(d)=={"error","detail"}; print(d["detail"])' "$T/resp" 2>/dev/null ||
+	    echo "(not a JSON error)"
 }
-for off in -301 301 -299 299; do
+for off in -330 330 -240 240; do
 	req "$F" ts=$(( $(date +%s) + off )) | seal f >"$T/req.pgp" || exit 99
 	code=$(send "$T/req.pgp")
 	case $off in
-	-301|301)
+	-330|330)
 		d=$(detail)
 		[ "$code" = 400 ]
 		check "ts off by $off s: 400 ($code: $d)"
 		case $off in -*) dir="behind" ;; *) dir="ahead of" ;; esac
 		echo "$d" | grep -q "$dir the server clock" &&
-		    echo "$d" | grep -Eq "(30[0-9]) s" &&
+		    echo "$d" | grep -Eq "(3[0-9][0-9]) s" &&
 		    echo "$d" | grep -q "window 300 s"
 		check "ts off by $off s: the error names the skew, its direction and the window"
 		;;
@@ -60,7 +63,7 @@ befriend f a || exit 99
 faketime -f "+600s" "$PEERFEED_FETCH" -d "$T/f" >"$T/f.out" 2>"$T/f.err"
 rc=$?
 sed 's/^/# /' "$T/f.err"
-[ $rc = 1 ] && grep "$A" "$T/f.err" | grep -Eq "(600|601) s (off|ahead of) the server clock" &&
+[ $rc = 1 ] && grep "$A" "$T/f.err" | grep -Eq "(59[0-9]|60[0-9]) s (off|ahead of) the server clock" &&
     grep -q "window 300 s" "$T/f.err"
 check "a fetcher 10 minutes fast: fails, naming a's skew and window"
 ok "with its clock right it fetches" fetch f
