@@ -17,6 +17,7 @@
 struct pf_store;
 struct pf_index;
 struct pf_keyring;
+struct pf_group;
 struct pf_http_req;
 struct pf_http_resp;
 
@@ -33,9 +34,16 @@ struct pf_api {
 	unsigned char		 etag_key[PF_ETAG_KEY_LEN];
 	struct pf_buf		 key;		/* cached armored public key */
 	int64_t			 key_ms;	/* when it was exported */
-	int64_t			 kr_stamp;	/* keyring files' newest mtime, ns */
+	int64_t			 kr_stamp;	/* keyring files' newest mtime, ns;
+						   -1 after a failed reload */
 	int			 kr_watch;	/* inotify fd + 1; 0 not yet, -1 none */
+	struct pf_group		*groups;	/* gpg.conf's groups, if loaded */
+	size_t			 ngroups;
+	int			 groups_ok;	/* groups is current */
 };
+
+/* Free what the handlers cached in a (key, groups, the keyring watch). */
+void		 pf_api_close(struct pf_api *);
 
 /*
  * Reload the keyring's key cache if its files (pubring.kbx, trustdb.gpg,
@@ -46,6 +54,14 @@ struct pf_api {
  * where inotify is missing); gpg runs only after a change.
  */
 enum pf_err	 pf_api_keyring_fresh(struct pf_api *);
+
+/*
+ * The audiences of the reader holding key fpr, as pf_group_audiences()
+ * gives them, from a copy of gpg.conf's groups read once and again only
+ * after pf_api_keyring_fresh() saw the keyring directory change.
+ */
+enum pf_err	 pf_api_audiences(struct pf_api *, const char *fpr,
+		    char ***auds, size_t *n);
 
 /*
  * Load the node-local secret that keys private ETags from DIR/etag.key,

@@ -219,8 +219,9 @@ keyring_events(int fd)
 enum pf_err
 pf_api_keyring_fresh(struct pf_api *a)
 {
-	int64_t	 stamp;
-	int	 fd;
+	int64_t		 stamp;
+	int		 fd;
+	enum pf_err	 e;
 
 	if (a->kr_watch == 0) {
 		/* Watch first: a change after the stat below is then seen. */
@@ -229,7 +230,9 @@ pf_api_keyring_fresh(struct pf_api *a)
 	} else if (a->kr_watch > 0) {
 		switch (keyring_events(a->kr_watch - 1)) {
 		case 0:
-			return PF_OK;
+			if (a->kr_stamp != -1)
+				return PF_OK;
+			break;
 		case -1:
 			close(a->kr_watch - 1);
 			a->kr_watch = -1;
@@ -239,8 +242,46 @@ pf_api_keyring_fresh(struct pf_api *a)
 	stamp = keyring_stamp(a->gnupghome);
 	if (stamp == a->kr_stamp)
 		return PF_OK;
+	a->groups_ok = 0;
+	if ((e = pf_keyring_reload(a->kr)) != PF_OK) {
+		/* Not believed loaded: the next call tries again. */
+		a->kr_stamp = -1;
+		return e;
+	}
 	a->kr_stamp = stamp;
-	return pf_keyring_reload(a->kr);
+	return PF_OK;
+}
+
+enum pf_err
+pf_api_audiences(struct pf_api *a, const char *fpr, char ***auds, size_t *n)
+{
+	enum pf_err e;
+
+	if ((e = pf_api_keyring_fresh(a)) != PF_OK)
+		return e;
+	if (!a->groups_ok) {
+		pf_group_free(a->groups, a->ngroups);
+		a->groups = NULL;
+		a->ngroups = 0;
+		if ((e = pf_group_list(a->gnupghome, &a->groups,
+		    &a->ngroups)) != PF_OK)
+			return e;
+		a->groups_ok = 1;
+	}
+	return pf_group_audiences_in(a->groups, a->ngroups, fpr, auds, n);
+}
+
+void
+pf_api_close(struct pf_api *a)
+{
+	pf_buf_free(&a->key);
+	pf_group_free(a->groups, a->ngroups);
+	a->groups = NULL;
+	a->ngroups = 0;
+	a->groups_ok = 0;
+	if (a->kr_watch > 0)
+		close(a->kr_watch - 1);
+	a->kr_watch = 0;
 }
 
 /* 403 for every key that may not read: one message, so no oracle. */
@@ -318,7 +359,7 @@ reader_state(struct pf_api *a, const char *reader, char ***auds, size_t *naud,
 {
 	enum pf_err e;
 
-	if ((e = pf_group_audiences(a->gnupghome, reader, auds, naud)) != PF_OK)
+	if ((e = pf_api_audiences(a, reader, auds, naud)) != PF_OK)
 		return e;
 	if ((e = pf_index_latest(a->ix, (const char *const *)*auds, *naud,
 	    latest)) != PF_OK ||
@@ -607,7 +648,7 @@ pf_api_feed_post(struct pf_api *a, const struct pf_http_req *req,
 		return e;
 	if ((e = pf_api_private_open(a, req, PF_REQ_FEED, resp, &r,
 	    &armor)) != PF_OK ||
-	    (e = pf_group_audiences(a->gnupghome, r.from, &auds, &naud)) != PF_OK ||
+	    (e = pf_api_audiences(a, r.from, &auds, &naud)) != PF_OK ||
 	    (e = build_response(a, &r, auds, naud, &plain, &next, &more)) != PF_OK ||
 	    (e = pf_api_private_reply(a, r.from, plain.data, plain.len, armor,
 	    resp)) != PF_OK ||

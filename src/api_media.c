@@ -234,7 +234,7 @@ pf_api_media_post(struct pf_api *a, const struct pf_http_req *req,
 	(void)param;
 	if ((e = pf_api_private_open(a, req, PF_REQ_MEDIA, resp, &r,
 	    &armor)) != PF_OK ||
-	    (e = pf_group_audiences(a->gnupghome, r.from, &auds, &naud)) != PF_OK ||
+	    (e = pf_api_audiences(a, r.from, &auds, &naud)) != PF_OK ||
 	    (e = media_visible(a->ix, (const char *const *)auds, naud,
 	    r.media)) != PF_OK ||
 	    (e = media_open(a, r.media, &fd, &st)) != PF_OK ||

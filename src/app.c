@@ -36,7 +36,7 @@
 			"frame-ancestors 'none'; base-uri 'none'"
 #define SID		"pfsid"		/* the session cookie */
 #define PRE		"pflogin"	/* the login form's CSRF cookie */
-#define FAIL_DELAY	2		/* seconds each failed login costs */
+#define FAIL_DELAY	2		/* seconds of no login after a failed one */
 #define PAGE_MAX	100000		/* timeline pages */
 
 /* One request as the app sees it. */
@@ -105,10 +105,26 @@ fail_page(struct ctx *c, enum pf_err e)
  * form's CSRF token is bound to a cookie of its own, so another site
  * cannot log the browser in to this node.
  */
+/*
+ * True if the page came over plain HTTP to a name other than loopback:
+ * browsers then drop the Secure session cookie, so a login cannot stick.
+ */
+static int
+cookie_wont_stick(const struct pf_http_req *r)
+{
+	const char	*h = r->host;
+	size_t		 n = strlen("localhost");
+
+	if (r->scheme == NULL || strcmp(r->scheme, "http") != 0 || h == NULL)
+		return 0;
+	return strncmp(h, "127.", 4) != 0 && strncmp(h, "[::1]", 5) != 0 &&
+	    !(strncmp(h, "localhost", n) == 0 && (h[n] == '\0' || h[n] == ':'));
+}
+
 static enum pf_err
 login_page(struct ctx *c, int status, const char *notice)
 {
-	char		pre[PF_SESSION_HEX], tok[PF_SESSION_HEX];
+	char		pre[PF_SESSION_HEX], tok[PF_SESSION_HEX], both[400];
 	struct pf_app_page pg = c->pg;
 	enum pf_err	e;
 
@@ -122,6 +138,13 @@ login_page(struct ctx *c, int status, const char *notice)
 	}
 	pf_app_csrf("login", pre, tok);
 	pg.csrf = NULL;
+	if (cookie_wont_stick(c->req)) {
+		snprintf(both, sizeof(both), "%s%sThis page came over plain "
+		    "HTTP: your browser keeps the login only over HTTPS (or "
+		    "on 127.0.0.1). Reach it through HTTPS or an SSH tunnel.",
+		    notice ? notice : "", notice ? " " : "");
+		notice = both;
+	}
 	pg.notice = notice;
 	pg.error = notice != NULL;
 	if (status == 401)
@@ -279,8 +302,10 @@ read_form(struct ctx *c)
 static enum pf_err
 post_login(struct ctx *c)
 {
-	char		 pre[PF_SESSION_HEX], tok[PF_SESSION_HEX];
+	char		 pre[PF_SESSION_HEX], tok[PF_SESSION_HEX], secs[16];
+	char		 msg[80];
 	const char	*pw;
+	int		 wait;
 	enum pf_err	 e;
 
 	if ((e = read_form(c)) != PF_OK)
@@ -290,11 +315,20 @@ post_login(struct ctx *c)
 	    !pf_app_csrf_ok("login", pre, pf_app_form_get(&c->form, "csrf")))
 		return login_page(c, 403, "The login form expired: try again.");
 	pw = pf_app_form_get(&c->form, "password");
-	if (pw == NULL || (e = pf_passwd_check(c->a->st, pw)) != PF_OK) {
-		/* Every failure costs time: a guesser gets few tries. */
-		sleep(FAIL_DELAY);
-		return login_page(c, 401, "Wrong password.");
+	e = pf_passwd_try(c->a->st, pw ? pw : "", FAIL_DELAY, &wait);
+	if (e == PF_ERR_LOCKED) {
+		/* A guesser gets one try per FAIL_DELAY, and holds no worker. */
+		snprintf(msg, sizeof(msg), "Too many attempts: try again in "
+		    "%d seconds.", wait);
+		snprintf(secs, sizeof(secs), "%d", wait);
+		if ((e = login_page(c, 429, msg)) == PF_OK)
+			e = pf_http_header(c->resp, "Retry-After", secs);
+		return e;
 	}
+	if (e == PF_ERR_FORBIDDEN || e == PF_ERR_NOTFOUND)
+		return login_page(c, 401, "Wrong password.");
+	if (e != PF_OK)
+		return fail_page(c, e);
 	if ((e = pf_app_session_new(c->a->st, tok)) != PF_OK)
 		return fail_page(c, e);
 	redirect(c, "");

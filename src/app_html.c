@@ -167,12 +167,18 @@ pf_app_html_end(struct pf_buf *b)
 	return pf_buf_addstr(b, "</main>\n</body></html>\n");
 }
 
-/* The hidden CSRF field of every form. */
+/*
+ * Open a form posting to <base>/app/action (multipart if it carries a
+ * file), with the hidden CSRF field every form has.
+ */
 static enum pf_err
-csrf_field(struct pf_buf *b, const struct pf_app_page *pg)
+form_open(struct pf_buf *b, const struct pf_app_page *pg, const char *action,
+    int multipart)
 {
-	return pf_app_html(b, "<input type=\"hidden\" name=\"csrf\" "
-	    "value=\"%s\">", pg->csrf);
+	return pf_app_html(b, "<form method=\"post\" action=\"%s/app/%r\"%r>"
+	    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", pg->base,
+	    action, multipart ? " enctype=\"multipart/form-data\"" : "",
+	    pg->csrf);
 }
 
 enum pf_err
@@ -400,10 +406,7 @@ render_actions(struct pf_buf *b, const struct pf_app_page *pg,
 		if (e == PF_OK && strcmp(p->type, "Like") != 0)
 			e = pf_app_html(b, "<a href=\"%s/app/edit?id=%s\">Edit</a>",
 			    pg->base, p->id);
-		if (e == PF_OK)
-			e = pf_app_html(b, "<form method=\"post\" action=\"%s/app/"
-			    "delete\">", pg->base);
-		if (e == PF_OK && (e = csrf_field(b, pg)) == PF_OK)
+		if (e == PF_OK && (e = form_open(b, pg, "delete", 0)) == PF_OK)
 			e = pf_app_html(b, "<input type=\"hidden\" name=\"id\" "
 			    "value=\"%s\"><button class=\"link\">Delete</button>"
 			    "</form></div>", p->id);
@@ -411,14 +414,12 @@ render_actions(struct pf_buf *b, const struct pf_app_page *pg,
 	}
 	if (strcmp(p->type, "Like") == 0)
 		return PF_OK;
-	e = pf_app_html(b, "<div class=\"actions\"><form method=\"post\" "
-	    "action=\"%s/app/like\">", pg->base);
-	if (e == PF_OK && (e = csrf_field(b, pg)) == PF_OK)
+	if ((e = pf_buf_addstr(b, "<div class=\"actions\">")) == PF_OK &&
+	    (e = form_open(b, pg, "like", 0)) == PF_OK)
 		e = pf_app_html(b, "<input type=\"hidden\" name=\"ref\" "
 		    "value=\"%s/%s\"><button class=\"link\">Like</button></form>"
-		    "</div><details><summary>Comment</summary><form method=\"post\" "
-		    "action=\"%s/app/comment\">", p->author, p->id, pg->base);
-	if (e == PF_OK && (e = csrf_field(b, pg)) == PF_OK)
+		    "</div><details><summary>Comment</summary>", p->author, p->id);
+	if (e == PF_OK && (e = form_open(b, pg, "comment", 0)) == PF_OK)
 		e = pf_app_html(b, "<input type=\"hidden\" name=\"ref\" "
 		    "value=\"%s/%s\"><label for=\"c-%s\">Your comment (only "
 		    "the author sees it)</label><textarea id=\"c-%s\" "
@@ -498,11 +499,9 @@ compose_form(struct pf_buf *b, const struct pf_app_page *pg)
 	enum pf_err	e;
 
 	e = pf_app_html(b, "<section aria-labelledby=\"compose-h\">"
-	    "<h2 id=\"compose-h\">New post</h2>"
-	    "<form method=\"post\" action=\"%s/app/post\" "
-	    "enctype=\"multipart/form-data\">", pg->base);
+	    "<h2 id=\"compose-h\">New post</h2>");
 	if (e == PF_OK)
-		e = csrf_field(b, pg);
+		e = form_open(b, pg, "post", 1);
 	if (e == PF_OK)
 		e = pf_app_html(b, "<label for=\"content\">Text</label>"
 		    "<textarea id=\"content\" name=\"content\" rows=\"3\">"
@@ -614,8 +613,7 @@ pf_app_html_edit(struct pf_buf *b, const struct pf_app_page *pg,
 
 	if ((e = pf_app_html_begin(b, pg, "Edit post")) != PF_OK ||
 	    (e = pf_app_html_post(b, pg, p)) != PF_OK ||
-	    (e = pf_app_html(b, "<form method=\"post\" action=\"%s/app/edit\">",
-	    pg->base)) != PF_OK || (e = csrf_field(b, pg)) != PF_OK)
+	    (e = form_open(b, pg, "edit", 0)) != PF_OK)
 		return e;
 	e = pf_app_html(b, "<input type=\"hidden\" name=\"id\" value=\"%s\">"
 	    "<label for=\"content\">Text</label><textarea id=\"content\" "
@@ -668,11 +666,10 @@ friend_row(struct pf_buf *b, const struct pf_app_page *pg,
 	snprintf(id, sizeof(id), "%.12s", k->fpr);
 	e = pf_app_html(b, "<article id=\"f-%s\" class=\"friend\"><header>"
 	    "<strong>%s</strong> (%s)<br><span class=\"fpr\">%s</span></header>"
-	    "<p>Groups: %s</p><form method=\"post\" action=\"%s/app/group\">",
-	    k->fpr, k->uid, state, k->fpr, groups[0] ? groups : "none",
-	    pg->base);
+	    "<p>Groups: %s</p>", k->fpr, k->uid, state, k->fpr,
+	    groups[0] ? groups : "none");
 	if (e == PF_OK)
-		e = csrf_field(b, pg);
+		e = form_open(b, pg, "group", 0);
 	if (e == PF_OK)
 		e = pf_app_html(b, "<input type=\"hidden\" name=\"fpr\" "
 		    "value=\"%s\"><label for=\"g-%s\">Move to group</label>"
@@ -684,11 +681,10 @@ friend_row(struct pf_buf *b, const struct pf_app_page *pg,
 	if (e == PF_OK)
 		e = pf_app_html(b, "</select><label for=\"ng-%s\">or a new group"
 		    "</label><input type=\"text\" id=\"ng-%s\" name=\"newgroup\" "
-		    "pattern=\"[A-Za-z0-9_.\\-]{1,63}\"><button>Move</button></form>"
-		    "<form method=\"post\" action=\"%s/app/%r\">", id, id,
-		    pg->base, k->disabled ? "unblock" : "block");
+		    "pattern=\"[A-Za-z0-9_.\\-]{1,63}\"><button>Move</button></form>",
+		    id, id);
 	if (e == PF_OK)
-		e = csrf_field(b, pg);
+		e = form_open(b, pg, k->disabled ? "unblock" : "block", 0);
 	if (e == PF_OK)
 		e = pf_app_html(b, "<input type=\"hidden\" name=\"fpr\" "
 		    "value=\"%s\"><button>%r</button></form></article>\n",
@@ -702,13 +698,12 @@ add_forms(struct pf_buf *b, const struct pf_app_page *pg)
 	enum pf_err e;
 
 	e = pf_app_html(b, "<section aria-labelledby=\"add-h\"><h2 id=\"add-h\">"
-	    "Add a friend</h2><form method=\"post\" action=\"%s/app/friend\" "
-	    "enctype=\"multipart/form-data\"><fieldset><legend>From a key "
-	    "file</legend>", pg->base);
+	    "Add a friend</h2>");
 	if (e == PF_OK)
-		e = csrf_field(b, pg);
+		e = form_open(b, pg, "friend", 1);
 	if (e == PF_OK)
-		e = pf_app_html(b, "<label for=\"keyfile\">Public key file "
+		e = pf_app_html(b, "<fieldset><legend>From a key file</legend>"
+		    "<label for=\"keyfile\">Public key file "
 		    "(peerfeed id --export)</label><input type=\"file\" "
 		    "id=\"keyfile\" name=\"keyfile\" required>"
 		    "<label for=\"k-url\">Their node URL (optional)</label>"
@@ -716,13 +711,12 @@ add_forms(struct pf_buf *b, const struct pf_app_page *pg)
 		    "placeholder=\"https://friend.example/peerfeed\">"
 		    "<label for=\"k-group\">Group (optional)</label>"
 		    "<input type=\"text\" id=\"k-group\" name=\"group\">"
-		    "<button>Add friend</button></fieldset></form>"
-		    "<form method=\"post\" action=\"%s/app/friend\">"
-		    "<fieldset><legend>From their node</legend>", pg->base);
+		    "<button>Add friend</button></fieldset></form>");
 	if (e == PF_OK)
-		e = csrf_field(b, pg);
+		e = form_open(b, pg, "friend", 0);
 	if (e == PF_OK)
-		e = pf_app_html(b, "<label for=\"u-url\">Node URL</label>"
+		e = pf_app_html(b, "<fieldset><legend>From their node</legend>"
+		    "<label for=\"u-url\">Node URL</label>"
 		    "<input type=\"url\" id=\"u-url\" name=\"url\" required "
 		    "placeholder=\"https://friend.example/peerfeed\">"
 		    "<label for=\"u-fpr\">Fingerprint (they tell you: peerfeed "

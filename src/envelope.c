@@ -615,7 +615,7 @@ sign_check(struct pf_keyring *kr, gpgme_sig_mode_t mode)
 	if ((r = gpgme_op_sign_result(kr->ctx)) == NULL)
 		return pf_err(PF_ERR_CRYPTO, "sign: gpg gave no result");
 	if (r->invalid_signers != NULL)
-		return pf_keyring_gpgerr(PF_ERR_CRYPTO,
+		return pf_keyring_seckey_err(kr, PF_ERR_CRYPTO,
 		    r->invalid_signers->reason, "sign: node key refused");
 	if ((s = r->signatures) == NULL || s->next != NULL)
 		return pf_err(PF_ERR_CRYPTO, "sign: not exactly one signature");
@@ -644,7 +644,7 @@ pf_envelope_sign(struct pf_keyring *kr, const void *data, size_t len,
 	gpgme_set_armor(kr->ctx, 1);
 	gpgme_set_textmode(kr->ctx, 0);
 	if ((err = gpgme_op_sign(kr->ctx, in, out, GPGME_SIG_MODE_DETACH)) != 0)
-		e = pf_keyring_gpgerr(PF_ERR_CRYPTO, err, "sign");
+		e = pf_keyring_seckey_err(kr, PF_ERR_CRYPTO, err, "sign");
 	else if ((e = sign_check(kr, GPGME_SIG_MODE_DETACH)) == PF_OK) {
 		e = pf_keyring_data_take(out, sig);
 		out = NULL;
@@ -768,7 +768,7 @@ pf_envelope_seal(struct pf_keyring *kr, const char *to_fpr,
 	err = gpgme_op_encrypt_sign(kr->ctx, recp, GPGME_ENCRYPT_NO_ENCRYPT_TO |
 	    GPGME_ENCRYPT_THROW_KEYIDS | GPGME_ENCRYPT_ALWAYS_TRUST, in, cd);
 	if (err != 0)
-		e = pf_keyring_gpgerr(PF_ERR_CRYPTO, err, "seal");
+		e = pf_keyring_seckey_err(kr, PF_ERR_CRYPTO, err, "seal");
 	else if ((e = seal_check(kr)) == PF_OK) {
 		e = pf_keyring_data_take(cd, out);
 		cd = NULL;
@@ -817,15 +817,21 @@ decrypt_check(struct pf_keyring *kr)
 	return PF_OK;
 }
 
-/* Map a failed gpgme_op_decrypt_verify to an error (step 3). */
+/*
+ * Map a failed gpgme_op_decrypt_verify to an error (step 3).  "No secret
+ * key" for a message the pre-check found addressed to us (or to a thrown
+ * key id) is the client's fault unless gpg-agent is down: ask.
+ */
 static enum pf_err
-decrypt_err(gpgme_error_t err, const struct sink *s)
+decrypt_err(struct pf_keyring *kr, gpgme_error_t err, const struct sink *s)
 {
 	if (s->over)
 		return pf_err(PF_ERR_LIMIT, "decrypted message larger than "
 		    "%zu bytes", s->max);
 	if (gpg_err_code(err) == GPG_ERR_NO_DATA)
 		return pf_err(PF_ERR_CRYPTO, "not an encrypted message");
+	if (gpg_err_code(err) == GPG_ERR_NO_SECKEY || pf_keyring_agent_code(err))
+		return pf_keyring_seckey_err(kr, PF_ERR_CRYPTO, err, "decrypt");
 	return pf_keyring_gpgerr(PF_ERR_CRYPTO, err, "decrypt");
 }
 
@@ -845,7 +851,7 @@ open_run(struct pf_keyring *kr, const void *cipher, size_t len,
 		goto out;
 	}
 	if ((err = gpgme_op_decrypt_verify(kr->ctx, in, out)) != 0)
-		e = decrypt_err(err, s);
+		e = decrypt_err(kr, err, s);
 	else
 		e = decrypt_check(kr);
 out:

@@ -29,6 +29,7 @@ static const struct {
 	[PF_ERR_INDEX]		= { "index missing or inconsistent", 500 },
 	[PF_ERR_NETWORK]	= { "network error", 502 },
 	[PF_ERR_METHOD]		= { "method not allowed", 405 },
+	[PF_ERR_AGENT]		= { "key unavailable", 503 },
 };
 
 static __thread char lastmsg[512];

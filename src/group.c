@@ -505,34 +505,43 @@ auds_build(const char *fpr, const struct pf_group *l, size_t ngroups,
 }
 
 enum pf_err
-pf_group_audiences(const char *gnupghome, const char *fpr, char ***auds,
-    size_t *n)
+pf_group_audiences_in(const struct pf_group *l, size_t ng, const char *fpr,
+    char ***auds, size_t *n)
 {
-	struct pf_group	*l = NULL;
-	size_t		 ng = 0, i, j, count = 2;
-	int		*in = NULL;
+	size_t		 i, j, count = 2;
+	int		*in;
 	char		 norm[PF_FPR_MAX], **v;
 	enum pf_err	 e;
 
-	if ((e = pf_fpr_normalize(fpr, norm)) != PF_OK ||
-	    (e = pf_group_list(gnupghome, &l, &ng)) != PF_OK)
+	if ((e = pf_fpr_normalize(fpr, norm)) != PF_OK)
 		return e;
-	if ((in = calloc(ng + 1, sizeof(*in))) == NULL) {
-		e = pf_err(PF_ERR_NOMEM, "out of memory");
-		goto out;
-	}
+	if ((in = calloc(ng + 1, sizeof(*in))) == NULL)
+		return pf_err(PF_ERR_NOMEM, "out of memory");
 	for (i = 0; i < ng; i++)
 		for (j = 0; j < l[i].n && !in[i]; j++)
 			if (strcmp(l[i].members[j], norm) == 0)
 				count += (in[i] = 1);
-	if ((v = auds_build(norm, l, ng, in, count)) == NULL) {
+	if ((v = auds_build(norm, l, ng, in, count)) == NULL)
 		e = pf_err(PF_ERR_NOMEM, "out of memory");
-		goto out;
+	else {
+		*auds = v;
+		*n = count;
 	}
-	*auds = v;
-	*n = count;
-out:
 	free(in);
+	return e;
+}
+
+enum pf_err
+pf_group_audiences(const char *gnupghome, const char *fpr, char ***auds,
+    size_t *n)
+{
+	struct pf_group	*l = NULL;
+	size_t		 ng = 0;
+	enum pf_err	 e;
+
+	if ((e = pf_group_list(gnupghome, &l, &ng)) != PF_OK)
+		return e;
+	e = pf_group_audiences_in(l, ng, fpr, auds, n);
 	pf_group_free(l, ng);
 	return e;
 }

@@ -36,5 +36,8 @@ enum pf_err	 pf_group_remove(const char *gnupghome, const char *name,
  */
 enum pf_err	 pf_group_audiences(const char *gnupghome, const char *fpr,
 		    char ***auds, size_t *n);
+/* The same from a list pf_group_list() gave. */
+enum pf_err	 pf_group_audiences_in(const struct pf_group *, size_t ng,
+		    const char *fpr, char ***auds, size_t *n);
 
 #endif

@@ -37,6 +37,7 @@
 #define CHUNK		65536
 #define RECORD_MAX	65528	/* content bytes of one FCGI_STDOUT record */
 #define RECORDS_MAX	32	/* records per writev(2) */
+#define RETRY_AGENT	"10"	/* Retry-After (s) of a PF_ERR_AGENT answer */
 
 struct pf_http {
 	int		 sock;
@@ -54,7 +55,8 @@ static const struct {
 	{ 400, "Bad Request" }, { 401, "Unauthorized" }, { 403, "Forbidden" },
 	{ 404, "Not Found" },
 	{ 405, "Method Not Allowed" }, { 409, "Conflict" },
-	{ 413, "Payload Too Large" }, { 500, "Internal Server Error" },
+	{ 413, "Payload Too Large" }, { 429, "Too Many Requests" },
+	{ 500, "Internal Server Error" },
 	{ 502, "Bad Gateway" }, { 503, "Service Unavailable" },
 };
 
@@ -301,7 +303,7 @@ pf_http_read(struct pf_http *h, const char *base, size_t body_max,
     struct pf_http_req *req)
 {
 	char		**env = h->req.envp;
-	const char	 *m, *v;
+	const char	 *m, *v, *https;
 	enum pf_err	  e;
 
 	pf_buf_reset(&req->body);
@@ -316,6 +318,16 @@ pf_http_read(struct pf_http *h, const char *base, size_t body_max,
 	v = FCGX_GetParam("REMOTE_ADDR", env);
 	req->remote_addr = v ? v : "-";
 	req->cookie = FCGX_GetParam("HTTP_COOKIE", env);
+	req->host = FCGX_GetParam("HTTP_HOST", env);
+	/* HTTPS=on from the server, or https from a proxy in front of it. */
+	v = FCGX_GetParam("HTTP_X_FORWARDED_PROTO", env);
+	if ((https = FCGX_GetParam("HTTPS", env)) != NULL &&
+	    strcmp(https, "on") == 0)
+		req->scheme = "https";
+	else if (v != NULL && strcmp(v, "https") == 0)
+		req->scheme = "https";
+	else
+		req->scheme = FCGX_GetParam("REQUEST_SCHEME", env);
 	req->content_length = content_length(FCGX_GetParam("CONTENT_LENGTH", env));
 	if (req->content_length == -2)
 		return pf_err(PF_ERR_INVALID, "CONTENT_LENGTH: not a number");
@@ -377,6 +389,9 @@ pf_http_error(struct pf_http_resp *r, enum pf_err e, const char *detail)
 		/* Out of memory: a bare status still tells the client. */
 		pf_buf_reset(&r->body);
 	}
+	/* RFC 9110 10.2.3: the key is usually back once gpg restarts the agent. */
+	if (e == PF_ERR_AGENT)
+		(void)pf_http_header(r, "Retry-After", RETRY_AGENT);
 }
 
 void

@@ -26,6 +26,8 @@ struct pf_http_req {
 	const char	*if_none_match;	/* If-None-Match or NULL */
 	const char	*remote_addr;	/* REMOTE_ADDR or "-" */
 	const char	*cookie;	/* Cookie header or NULL (the web app, app.c) */
+	const char	*scheme;	/* "https", "http", or NULL if not told */
+	const char	*host;		/* Host header or NULL */
 	struct pf_buf	 body;		/* at most the cap given to pf_http_read() */
 };
 
@@ -88,7 +90,8 @@ enum pf_err	 pf_http_header(struct pf_http_resp *, const char *name,
 		    const char *value);
 /*
  * Turn resp into the error answer for e: status pf_err_http(e) and the
- * body {"error":"<pf_err_str(e)>","detail":"<detail>"}.
+ * body {"error":"<pf_err_str(e)>","detail":"<detail>"}; PF_ERR_AGENT (503)
+ * also gets a Retry-After header.
  */
 void		 pf_http_error(struct pf_http_resp *, enum pf_err e, const char *detail);
 /* Reset resp for reuse (keeps buffers), closing a file it holds. */

@@ -43,6 +43,47 @@ pf_keyring_gpgerr(enum pf_err code, gpgme_error_t err, const char *what)
 	return pf_err(code, "%s: %s", what, reason);
 }
 
+int
+pf_keyring_agent_code(gpgme_error_t err)
+{
+	gpg_err_code_t c = gpg_err_code(err);
+
+	return c == GPG_ERR_NO_AGENT || c == GPG_ERR_AGENT ||
+	    (c >= GPG_ERR_ASS_GENERAL && c <= GPG_ERR_ASS_UNKNOWN_INQUIRE);
+}
+
+/* True if gpg lists the owner's secret key now: gpg-agent answers. */
+static int
+self_usable(struct pf_keyring *kr)
+{
+	gpgme_key_t	key = NULL;
+	int		found;
+
+	if (gpgme_op_keylist_start(kr->ctx, kr->self->fpr, 1) != 0)
+		return 0;
+	found = gpgme_op_keylist_next(kr->ctx, &key) == 0;
+	gpgme_key_unref(key);
+	gpgme_op_keylist_end(kr->ctx);
+	return found;
+}
+
+enum pf_err
+pf_keyring_seckey_err(struct pf_keyring *kr, enum pf_err code,
+    gpgme_error_t err, const char *what)
+{
+	char reason[256];
+
+	/* An agent or IPC error says it all; else ask (gpg may restart it). */
+	if (kr->self == NULL || (!pf_keyring_agent_code(err) &&
+	    self_usable(kr)))
+		return pf_keyring_gpgerr(code, err, what);
+	if (gpgme_strerror_r(err, reason, sizeof(reason)) != 0)
+		reason[sizeof(reason) - 1] = '\0';
+	return pf_err(PF_ERR_AGENT, "%s: the node's secret key cannot be used "
+	    "now: gpg-agent cannot be reached or started (gpg: %s); try again "
+	    "later", what, reason);
+}
+
 /*
  * Process-wide gpgme set-up, run once: gpgme_check_version must be the
  * first gpgme call (it also ignores SIGPIPE), then the engine must be a gpg
@@ -138,7 +179,9 @@ ctx_setup(struct pf_keyring *kr)
 	    GPGME_PINENTRY_MODE_ERROR)) != 0)
 		return pf_keyring_gpgerr(PF_ERR_CRYPTO, err, "gpgme context");
 	gpgme_set_offline(kr->ctx, 1);
-	gpgme_set_keylist_mode(kr->ctx, GPGME_KEYLIST_MODE_LOCAL);
+	/* Keygrips: to find the owner's key when gpg-agent is down. */
+	gpgme_set_keylist_mode(kr->ctx, GPGME_KEYLIST_MODE_LOCAL |
+	    GPGME_KEYLIST_MODE_WITH_KEYGRIP);
 	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
 		if ((err = gpgme_set_ctx_flag(kr->ctx, flags[i][0],
 		    flags[i][1])) != 0)
@@ -181,6 +224,32 @@ keylist_collect(gpgme_ctx_t ctx, gpgme_key_t **keys, size_t *n)
 }
 
 /*
+ * The cached key with a (sub)key whose secret part gpg-agent keeps in
+ * private-keys-v1.d, or NULL.  Asked when gpg lists no secret key: gpg
+ * lists none when the agent cannot be reached or started, and the owner's
+ * key must not then look absent ("run peerfeed init").
+ */
+static gpgme_key_t
+self_on_disk(const struct pf_keyring *kr)
+{
+	char		path[PATH_MAX];
+	gpgme_subkey_t	sk;
+	size_t		i;
+
+	for (i = 0; i < kr->nkeys; i++)
+		for (sk = kr->keys[i]->subkeys; sk != NULL; sk = sk->next) {
+			if (sk->keygrip == NULL || strlen(sk->keygrip) != 40 ||
+			    strspn(sk->keygrip, "0123456789ABCDEF") != 40)
+				continue;
+			if ((size_t)snprintf(path, sizeof(path),
+			    "%s/private-keys-v1.d/%s.key", kr->home,
+			    sk->keygrip) < sizeof(path) && access(path, F_OK) == 0)
+				return kr->keys[i];
+		}
+	return NULL;
+}
+
+/*
  * (Re)load the cache: one listing of all public keys, one of the secret
  * keys to learn which of them is the owner's.
  */
@@ -206,6 +275,8 @@ cache_load(struct pf_keyring *kr)
 	/* The first secret key is the owner (generate allows only one). */
 	if (nsec > 0)
 		kr->self = pf_keyring_find(kr, sec[0]->fpr);
+	else
+		kr->self = self_on_disk(kr);
 out:
 	for (i = 0; i < nsec; i++)
 		gpgme_key_unref(sec[i]);

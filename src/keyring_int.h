@@ -31,6 +31,17 @@ struct pf_keyring {
  */
 enum pf_err	 pf_keyring_gpgerr(enum pf_err code, gpgme_error_t err,
 		    const char *what);
+/* True if err is gpg-agent's or the IPC to it failed (never the input's). */
+int		 pf_keyring_agent_code(gpgme_error_t err);
+/*
+ * Record the failure err of an operation that needed the owner's secret
+ * key: PF_ERR_AGENT if err is an agent error or gpg cannot use that key
+ * now (gpg-agent cannot be reached or started: the server's fault, 503),
+ * else as pf_keyring_gpgerr(code, ...).  Asking costs one gpg process:
+ * call it on failures only.
+ */
+enum pf_err	 pf_keyring_seckey_err(struct pf_keyring *, enum pf_err code,
+		    gpgme_error_t err, const char *what);
 /* The cached key whose primary fingerprint is fpr, or NULL.  Borrowed. */
 gpgme_key_t	 pf_keyring_find(const struct pf_keyring *, const char *fpr);
 /*

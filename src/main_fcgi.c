@@ -147,7 +147,7 @@ main(int argc, char *argv[])
 fail:
 	pf_log("%s", pf_errmsg());
 out:
-	pf_buf_free(&api.key);
+	pf_api_close(&api);
 	pf_http_close(h);
 	pf_node_close(n);
 	return rc;

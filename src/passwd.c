@@ -6,10 +6,14 @@
 
 #include <sys/random.h>
 
+#include <sys/file.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gcrypt.h>
 
@@ -116,6 +120,64 @@ pf_passwd_set(struct pf_store *st, const char *pw)
 	if ((e = pf_store_mkdir(st, "app", 0700)) != PF_OK)
 		return e;
 	return pf_store_write(st, PF_PASSWD_FILE, line, strlen(line));
+}
+
+/* When (ms) the wait in fd ends; 0 if none, or if the clock stepped back. */
+static int64_t
+wait_until(int fd, int64_t now, int delay)
+{
+	char		buf[32];
+	ssize_t		n;
+	long long	until;
+
+	if ((n = pread(fd, buf, sizeof(buf) - 1, 0)) <= 0)
+		return 0;
+	buf[n] = '\0';
+	until = strtoll(buf, NULL, 10);
+	return until - now > (int64_t)delay * 1000 ? 0 : until;
+}
+
+enum pf_err
+pf_passwd_try(struct pf_store *st, const char *pw, int delay, int *wait)
+{
+	char		*path, buf[32];
+	int64_t		 until;
+	int		 fd, n;
+	enum pf_err	 e;
+
+	*wait = delay;
+	if ((e = pf_store_mkdir(st, "app", 0700)) != PF_OK)
+		return e;
+	if ((path = pf_store_join(st, PF_PASSWD_WAIT)) == NULL)
+		return pf_err(PF_ERR_NOMEM, "out of memory");
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		e = pf_err(PF_ERR_SYS, "%s: %s", path, strerror(errno));
+		free(path);
+		return e;
+	}
+	free(path);
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		close(fd);
+		return pf_err(PF_ERR_LOCKED, "another login is being checked");
+	}
+	if ((until = wait_until(fd, pf_now_ms(), delay)) > pf_now_ms()) {
+		*wait = (int)((until - pf_now_ms() + 999) / 1000);
+		close(fd);
+		return pf_err(PF_ERR_LOCKED, "a wrong password was given: wait "
+		    "%d s", *wait);
+	}
+	if ((e = pf_passwd_check(st, pw)) == PF_ERR_FORBIDDEN) {
+		n = snprintf(buf, sizeof(buf), "%lld\n",
+		    (long long)(pf_now_ms() + (int64_t)delay * 1000));
+		/* Unrecorded, the wait is kept the slow way. */
+		if (pwrite(fd, buf, (size_t)n, 0) != n ||
+		    ftruncate(fd, n) == -1)
+			sleep((unsigned)delay);
+		e = pf_err(PF_ERR_FORBIDDEN, "wrong password");
+	}
+	close(fd);
+	return e;
 }
 
 int

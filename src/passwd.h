@@ -20,6 +20,7 @@ struct pf_store;
 #define PF_PASSWD_ITER		100000	/* PBKDF2 iterations of a new hash */
 #define PF_PASSWD_FILE		"app/passwd"
 #define PF_PASSWD_SESSIONS	"app/sessions"	/* app.c's open sessions */
+#define PF_PASSWD_WAIT		"app/login-wait" /* pf_passwd_try's throttle */
 
 /*
  * Hash pw with a new salt and store it (atomically) in DIR/app/passwd,
@@ -33,6 +34,15 @@ enum pf_err	 pf_passwd_set(struct pf_store *, const char *pw);
  * if no password was set (the web page is then closed to everyone).
  */
 enum pf_err	 pf_passwd_check(struct pf_store *, const char *pw);
+/*
+ * pf_passwd_check() behind a throttle that every process shares, so that
+ * guessing is slow without a process sleeping: after a wrong password no
+ * password is checked for delay seconds (DIR/app/login-wait holds until
+ * when), nor while another process checks one.  Those attempts get
+ * PF_ERR_LOCKED at once, with *wait the seconds to wait.
+ */
+enum pf_err	 pf_passwd_try(struct pf_store *, const char *pw, int delay,
+		    int *wait);
 /* True if a password is set. */
 int		 pf_passwd_isset(struct pf_store *);
 /* 1 if a[0..n) equals b[0..n), in time independent of the contents. */

@@ -107,6 +107,8 @@ async function post(page, fields) {
 	});
 
 	// --- the owner, logging in with the keyboard ---
+	// The wrong password above closed the login for 2 seconds.
+	await new Promise((resolve) => setTimeout(resolve, 2100));
 	const owner = await browser.newContext(opts);
 	const page = await owner.newPage();
 	await check('log in (keyboard only)', async () => {

@@ -136,6 +136,12 @@ fpr_of() {
 	pf "$1" id --fpr
 }
 
+# png FILE BYTES: a picture as the node sniffs it: the PNG signature, then
+# BYTES random bytes (so each one is new).
+png() {
+	{ printf '\211PNG\r\n\032\n'; head -c "$2" /dev/urandom; } >"$1"
+}
+
 # pgp NODE ARGS...: plain gpg on a node's keyring.
 pgp() {
 	node=$1; shift

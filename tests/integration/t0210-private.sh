@@ -298,7 +298,7 @@ pf a post --to "key:$G" "for g only, later" >/dev/null
 [ "$(http_status POST "$NBASE/feed" -H "Peerfeed-From: $F" \
     -H "If-None-Match: $TAG")" = 304 ]
 check "a post f cannot see leaves f's ETag alone"
-pf a post --to group:family "for the family, later" >/dev/null
+FAM_LATER=$(pf a post --to group:family "for the family, later")
 [ "$(http_status POST "$NBASE/feed" -H "Peerfeed-From: $F" \
     -H "If-None-Match: $TAG" -H "Content-Type: application/pgp-encrypted")" = 400 ]
 check "after a post for f, the ETag no longer matches (full request needed)"
@@ -306,6 +306,13 @@ pf a group remove family "$F" >/dev/null
 req "$F" since=9999999999999.~ | seal f >"$T/g2.pgp"
 [ "$(send "$NBASE" "$F" "$T/g2.pgp")" = 200 ]
 check "f, no longer in family, still polls"
+# The responder caches gpg.conf's groups: a change counts at once.
+poll "$NBASE" f "$F" 2 "$T/f2.ids" && ! grep -qx "$FAM_LATER" "$T/f2.ids" &&
+    ! grep -qx "$EDIT" "$T/f2.ids"
+check "at once, f's feed holds no family post any more"
+pf a group add family "$F" >/dev/null
+poll "$NBASE" f "$F" 2 "$T/f3.ids" && grep -qx "$FAM_LATER" "$T/f3.ids"
+check "back in family, f gets the family's posts again, at once"
 
 # media_max bounds what the responder reads: lower it below the public
 # image's size (2000 bytes) and restart.

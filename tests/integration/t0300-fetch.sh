@@ -34,10 +34,8 @@ FAM=$(pf a post --to group:family "for the family") || exit 99
 OTH=$(pf a post --to group:strangers "not for b") || exit 99
 KEY=$(pf a post --to "key:$FB" "just for bob") || exit 99
 # Two pictures (PNG magic, random bytes): one public, one for the family.
-for i in pub fam; do
-	printf '\211PNG\r\n\032\n' >"$T/$i.png"
-	head -c 6000 /dev/urandom >>"$T/$i.png"
-done
+png "$T/pub.png" 6000
+png "$T/fam.png" 6000
 SHA_PUB=$(sha256sum <"$T/pub.png" | cut -d' ' -f1)
 SHA_FAM=$(sha256sum <"$T/fam.png" | cut -d' ' -f1)
 IMG_PUB=$(pf a post --image "$T/pub.png" "a public picture") || exit 99

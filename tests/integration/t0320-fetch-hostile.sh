@@ -62,10 +62,8 @@ hostile evil posts "$T/evil.posts" "$T/evil.media" || exit 99
 # evil's posts are its own and well signed; its images are not what the
 # posts declare: one byte changed, and 4 KB too many.
 mkdir "$T/evil.posts" "$T/evil.media" "$T/evil.old" || exit 99
-for i in 1 2; do
-	printf '\211PNG\r\n\032\n' >"$T/evil$i.png"
-	head -c 3000 /dev/urandom >>"$T/evil$i.png"
-done
+png "$T/evil1.png" 3000
+png "$T/evil2.png" 3000
 E1=$(pf evil post --image "$T/evil1.png" "wrong digest") || exit 99
 E2=$(pf evil post --image "$T/evil2.png" "too long") || exit 99
 E3=$(pf evil post "first version") || exit 99

@@ -55,8 +55,8 @@ pf f id --export | pf a friend add - --group family >/dev/null || exit 99
 for n in f s; do
 	pf a id --export | pgp $n --import 2>/dev/null || exit 99
 done
-printf '\211PNG\r\n\032\n' >"$T/pub.png"; head -c 3000 /dev/urandom >>"$T/pub.png"
-printf '\211PNG\r\n\032\n' >"$T/fam.png"; head -c 2000 /dev/urandom >>"$T/fam.png"
+png "$T/pub.png" 3000
+png "$T/fam.png" 2000
 for i in 1 2 3 4 5 6; do
 	pf a post "public post $i <&>" >/dev/null || exit 99
 done

@@ -6,6 +6,12 @@
 # seconds, never hangs; a post fails with a clear error and leaves nothing
 # behind.  The next request and the next post succeed (gpg starts a new
 # agent), and the responder worker is the same process throughout.
+# Then, deterministically, the agent cannot start at all (gpg.conf points
+# gpg at an agent program that fails): the idle poll (no gpg) is still a
+# 304, a full private poll is a 503 "key unavailable" with Retry-After and
+# a JSON body, the fetcher names it and stores nothing, a post fails with
+# a clear message and leaves nothing behind; once the line is gone, all
+# works again.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_http.sh"
 . "$(dirname "$0")/lib_fetch.sh"
@@ -20,13 +26,17 @@ pf a post "first" >/dev/null || exit 99
 fetch f >/dev/null 2>&1 || exit 99
 WORKER=$RESPONDER_PID
 
-# agent_pid: a's gpg-agent, started if need be.
-agent_pid() {
-	gpg-connect-agent --homedir "$T/a/gnupg" /bye >/dev/null 2>&1
+# agent_running: the PIDs of a's gpg-agents, none started.
+agent_running() {
 	for p in $(pgrep -x gpg-agent); do
 		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null |
 		    grep -q -- "--homedir $T/a/gnupg " && echo "$p"
-	done | head -1
+	done
+}
+# agent_pid: a's gpg-agent, started if need be.
+agent_pid() {
+	gpg-connect-agent --homedir "$T/a/gnupg" /bye >/dev/null 2>&1
+	agent_running | head -1
 }
 # midway CMD...: run CMD in the background while a's agent is stopped,
 # kill the agent a second later; CMD's exit status, its time in $T/secs.
@@ -95,6 +105,106 @@ AFTER=$(pf a post "after the agent died")
 check "the next post succeeds"
 pf a list | grep -q "^$AFTER "
 check "and is listed"
+ok "check --verify is clean" pf a check --verify
+
+# --- the agent cannot start: a deterministic failure ---
+# gpg starts the program named by agent-program when no agent answers;
+# /bin/false never does.  The node keeps its groups in gpg.conf too: the
+# line is appended, and later removed, exactly.
+GCONF="$T/a/gnupg/gpg.conf"
+NOAGENT="agent-program /bin/false"
+agent_off() {
+	ap=$(agent_pid)
+	cp -p "$GCONF" "$T/gpg.conf.orig" || return 1
+	echo "$NOAGENT" >>"$GCONF"
+	gpgconf --homedir "$T/a/gnupg" --kill gpg-agent
+	[ -z "$ap" ] || wait_for test ! -e "/proc/$ap"
+}
+agent_on() {
+	grep -vxF "$NOAGENT" "$GCONF" >"$T/gpg.conf.new"
+	cat "$T/gpg.conf.new" >"$GCONF"
+}
+# f_store: f's copy of a: the ids stored, the post and media files.
+f_store() {
+	stored f a
+	find "$T/f/friends/$FA" -path "*/posts/*" -o -path "*/media/*" |
+	    sort | xargs -r sha256sum
+}
+# a_files: a's own posts, media, public files and temp files.
+a_files() {
+	find "$T/a/posts" "$T/a/media" "$T/a/public" "$T/a/tmp" -type f |
+	    sort | xargs -r sha256sum
+}
+OFF=$(pf a post "before the agent is off") || exit 99
+fetch f >/dev/null 2>&1 || exit 99
+stored f a | grep -qx "$OFF" || exit 99
+pf a list >"$T/list.before"
+agent_off || exit 99
+ok "no agent of a's runs" test -z "$(agent_running)"
+
+# The idle poll needs no gpg: the friend's saved ETag is current.
+fetch f >"$T/idle.err" 2>&1
+check "the idle poll is still answered while the agent cannot start"
+grep -q "(1 idle)" "$T/idle.err" && tail -1 "$T/a.log" | grep -q "POST /feed 304 $(fpr_of f) "
+check "as a 304"
+
+# A full private poll needs a's secret key: the server's fault, a 503.
+no_etag
+f_store >"$T/store.before"
+fetch f >"$T/poll.err" 2>&1
+rc=$?
+sed 's/^/# fetch: /' "$T/poll.err"
+tail -1 "$T/a.log" | sed 's/^/# log: /'
+[ $rc = 1 ]
+check "the fetcher exits 1"
+grep "friend $FA " "$T/poll.err" | grep -q "HTTP 503: .*secret key cannot be used"
+check "naming friend a, the HTTP 503 and the reason"
+tail -1 "$T/a.log" | grep -q "POST /feed 503 $(fpr_of f) .* key unavailable$"
+check "the responder logs the 503 as key unavailable"
+f_store | cmp -s - "$T/store.before"
+check "nothing of f's store changed"
+
+# The same with curl: the status, Retry-After and the JSON error body.
+A=$FA AUD="$(url_of a)/feed"
+req "$(fpr_of f)" | seal f >"$T/req.pgp" || exit 99
+code=$(curl -s -o "$T/resp" -D "$T/resp.hdr" -w '%{http_code}' -X POST \
+    -H "Content-Type: application/pgp-encrypted" \
+    -H "Peerfeed-From: $(fpr_of f)" --data-binary "@$T/req.pgp" \
+    "$(url_of a)/feed")
+ok "a private request by curl is a 503 ($code)" test "$code" = 503
+ok "with Retry-After" grep -qi '^Retry-After: [0-9][0-9]*' "$T/resp.hdr"
+ok "and a JSON error body" is_json_error "$T/resp"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["error"]=="key unavailable" and "gpg-agent" in d["detail"], d' "$T/resp"
+check "that names the node's key as unavailable"
+ok "the responder worker is still the same process" kill -0 "$WORKER"
+
+# A post needs the key to sign: it fails, clearly, and leaves nothing.
+a_files >"$T/a.before"
+pf a post "while the agent cannot start" >"$T/post.out" 2>"$T/post.err"
+rc=$?
+sed 's/^/# post: /' "$T/post.err"
+[ $rc = 1 ] && grep -q "secret key cannot be used now: gpg-agent" "$T/post.err"
+check "a post fails with a message naming gpg-agent"
+pf a list | cmp -s - "$T/list.before"
+check "and is not listed"
+a_files | cmp -s - "$T/a.before"
+check "nor left in a's files"
+ok "no agent of a's was started by all this" test -z "$(agent_running)"
+
+# Back: the line goes, gpg starts the agent again.
+agent_on
+ok "gpg.conf is as it was" cmp "$GCONF" "$T/gpg.conf.orig"
+ok "check --verify is clean" pf a check --verify
+ok "the next full poll succeeds" fetch f
+stored f a | grep -qx "$OFF"
+check "and f still has a's posts"
+BACK=$(pf a post "the agent is back")
+check "the next post succeeds"
+pf a list | grep -q "^$BACK "
+check "and is listed"
+ok "the next poll brings it" fetch f
+stored f a | grep -qx "$BACK"
+check "stored on f"
 ok "check --verify is clean" pf a check --verify
 ok "the responder worker survived it all" kill -0 "$WORKER"
 

@@ -190,6 +190,32 @@ test_route_dispatch(void **state)
 	assert_string_equal(pf_err_str(PF_ERR_METHOD), "method not allowed");
 }
 
+/*
+ * The node's key unusable (gpg-agent down) is the server's fault: 503 with
+ * Retry-After and the JSON error; a client's error carries no Retry-After.
+ */
+static void
+test_http_error_agent(void **state)
+{
+	struct pf_http_resp resp;
+
+	(void)state;
+	memset(&resp, 0, sizeof(resp));
+	assert_int_equal(pf_err_http(PF_ERR_AGENT), 503);
+	assert_string_equal(pf_err_str(PF_ERR_AGENT), "key unavailable");
+	pf_http_error(&resp, PF_ERR_AGENT, "decrypt: gpg-agent down");
+	assert_int_equal(resp.status, 503);
+	assert_string_equal(resp.type, "application/json");
+	assert_non_null(resp.hdrs.data);
+	assert_string_equal(resp.hdrs.data, "Retry-After: 10\r\n");
+	assert_string_equal(resp.body.data, "{\"error\":\"key unavailable\","
+	    "\"detail\":\"decrypt: gpg-agent down\"}\n");
+	pf_http_error(&resp, PF_ERR_CRYPTO, "decrypt: No secret key");
+	assert_int_equal(resp.status, 400);
+	assert_int_equal(resp.hdrs.len, 0);
+	pf_http_resp_free(&resp);
+}
+
 /* pf_http_path(): PATH_INFO, or REQUEST_URI minus the base path. */
 static const struct {
 	const char	*path_info;
@@ -540,6 +566,7 @@ main(void)
 		cmocka_unit_test(test_route_table),
 		cmocka_unit_test(test_route_param),
 		cmocka_unit_test(test_route_dispatch),
+		cmocka_unit_test(test_http_error_agent),
 		cmocka_unit_test(test_http_path),
 		cmocka_unit_test(test_http_query),
 		cmocka_unit_test(test_req_table),
