@@ -169,6 +169,17 @@ fetch_keyring(struct pf_fetcher *f)
 }
 
 
+/*
+ * The base URL the job's transfers go to: where the friend's node was
+ * reached (fetch_locate.c), else its own URL.  Requests still name
+ * j->fr.url as their aud: that is what the friend's responder checks.
+ */
+const char *
+fetch_base(const struct job *j)
+{
+	return j->via[0] != '\0' ? j->via : j->fr.url;
+}
+
 /* Save the friend's state under the store's writer lock. */
 static enum pf_err
 save_state(struct job *j)
@@ -339,13 +350,13 @@ job_request(struct job *j)
 	r->limit = PF_FETCH_LIMIT;
 	if (j->pub) {
 		r->pub = 1;
-		if ((e = pf_fetch_public_url(j->fr.url, r->since, r->limit,
+		if ((e = pf_fetch_public_url(fetch_base(j), r->since, r->limit,
 		    j->url, sizeof(j->url))) != PF_OK)
 			return e;
 		return fetch_send(j, NULL, 0, "", 0);
 	}
 	snprintf(r->aud, sizeof(r->aud), "%s/feed", j->fr.url);
-	snprintf(j->url, sizeof(j->url), "%s", r->aud);
+	snprintf(j->url, sizeof(j->url), "%s/feed", fetch_base(j));
 	if ((e = fetch_seal(j, r)) != PF_OK)
 		return e;
 	return fetch_send(j, j->body.data, j->body.len, j->fr.etag, 0);
@@ -357,7 +368,7 @@ job_start(struct job *j)
 {
 	if (!j->pub && j->fr.etag[0] != '\0' && j->f->n->self[0] != '\0') {
 		j->phase = JOB_PROBE;
-		snprintf(j->url, sizeof(j->url), "%s/feed", j->fr.url);
+		snprintf(j->url, sizeof(j->url), "%s/feed", fetch_base(j));
 		return fetch_send(j, "", 0, j->fr.etag, 0);
 	}
 	j->phase = JOB_FEED;

@@ -48,9 +48,16 @@ struct job {
 	/* fetch_locate.c: the URL was found this run; the state's was this */
 	int			 located;
 	char			 url_before[PF_URL_MAX];
+	/*
+	 * fetch_locate.c: where the node was reached when its own URL
+	 * (fr.url, still the one every request's aud names) does not answer
+	 * from here; "" to connect to fr.url.  See fetch_base().
+	 */
+	char			 via[PF_URL_MAX];
 };
 
 /* fetch.c */
+const char	*fetch_base(const struct job *);	/* to connect to */
 enum pf_err	 fetch_keyring(struct pf_fetcher *);
 enum pf_err	 fetch_seal(struct job *, struct pf_fetch_req *);
 enum pf_err	 fetch_open(struct job *, size_t max, struct pf_buf *plain);
@@ -71,28 +78,41 @@ enum pf_err	 fetch_store_page(struct job *, int *more);
  * friend's fingerprint; the answers are still verified against the pinned
  * key as always, and the found URL is saved only when the fetch succeeds.
  *
- * fetch_locate: a base URL other than avoid ("" for none) whose GET /
- * names fpr, into url.  PF_ERR_NOTFOUND (the message says where it
- * looked) when there is none, or this build cannot look.
+ * What is found: the node's own URL (url: every request's aud names it,
+ * and it is what is saved) and, when that URL does not answer from here
+ * but the node was reached at another address, that address (via, else
+ * "").
+ *
+ * fetch_locate: a node whose GET / names fpr, found at a base URL other
+ * than avoid ("" for none), into *out (where: "on the LAN", "in the
+ * DHT").  PF_ERR_NOTFOUND (the message says where it looked) when there
+ * is none, or this build cannot look.
  * fetch_locate_job: for a job about to start (j->fr.url "") or whose
- * transfer did not connect: if it has not been located yet and a URL is
- * found, set j->fr.url to it, remember the old one and return 1 (the
- * caller starts the job again); else 0.
+ * transfer did not connect: if it has not been located yet and the node
+ * is found, set j->fr.url and j->via, remember the old URL, note where
+ * it was reached and return 1 (the caller starts the job again); else 0.
  * fetch_locate_end: in fetch_end, before the state is saved: a located
  * job that failed gets its old URL back.
  * fetch_locate_free: what the run found, freed (pf_fetch_close).
  * fetch_locate_check: the one rule for every place that finds candidates:
  * the candidate base URL cand, whose GET / answered info, is accepted for
- * fpr only if info names fpr; the URL to use (cand, or the node's own URL
- * if that is another and answers for fpr too) goes into url unless it is
- * avoid.  PF_ERR_FORBIDDEN for another key, PF_ERR_NOTFOUND otherwise.
+ * fpr only if info names fpr.  Its url is the node's own URL (cand if
+ * info names none or cand itself); its via is "" if that URL is cand or
+ * answers GET / for fpr from here, else cand.  The address to connect to
+ * (via, else url) must not be avoid.  PF_ERR_FORBIDDEN for another key,
+ * PF_ERR_INVALID for a URL out of bounds, PF_ERR_NOTFOUND otherwise.
  */
 struct pf_nodeinfo;
+struct fetch_found {
+	char		 url[PF_URL_MAX];	/* the node's own: aud, saved */
+	char		 via[PF_URL_MAX];	/* to connect to; "" for url */
+	const char	*where;			/* fetch_locate: how found */
+};
 enum pf_err	 fetch_locate(struct pf_fetcher *, const char *fpr,
-		    const char *avoid, char url[PF_URL_MAX]);
+		    const char *avoid, struct fetch_found *);
 enum pf_err	 fetch_locate_check(const char *cand,
 		    const struct pf_nodeinfo *info, const char *fpr,
-		    const char *avoid, char url[PF_URL_MAX]);
+		    const char *avoid, struct fetch_found *);
 int		 fetch_locate_job(struct job *);
 void		 fetch_locate_end(struct job *, enum pf_err);
 void		 fetch_locate_free(struct pf_fetcher *);

@@ -6,15 +6,23 @@
  * the LAN can announce _peerfeed._tcp and echo the fingerprint.  What
  * makes this safe is what follows: the fetch through the candidate is
  * verified against the pinned key as always (a stranger can neither read
- * the sealed request nor sign an answer), and the candidate's URL replaces
- * the saved one only when that fetch succeeded, so a stranger cannot
- * divert later runs either.
+ * the sealed request nor sign an answer), and a found URL replaces the
+ * saved one only when that fetch succeeded, so a stranger cannot divert
+ * later runs either.
  *
  * A candidate's GET / also says the node's own URL, which is what its
- * responder checks a request's aud against.  So the URL used is that one
- * when it answers with the same fingerprint from here, else the found
- * address when it is that same URL; a node that calls itself by a name
- * not reachable from here cannot be fetched (the message says so).
+ * responder checks a request's aud against, so every request names that
+ * URL.  It is also where the requests go if it answers for the same
+ * fingerprint from here; if not (a home node whose public URL its LAN
+ * neighbours cannot reach: a router without hairpin NAT), they go to the
+ * address where the node was found (job->via), still naming the node's
+ * own URL.  What is saved after a successful fetch is that own URL, never
+ * the address it was reached at: the friend's signed answer shows that
+ * its responder accepted a request naming that URL (one naming another is
+ * refused, whoever passes it on), and a later run that cannot connect to
+ * it looks again.  A node whose own URL answers from here for another key
+ * is refused: saved, that URL would fail every later run.  A node that
+ * names no URL is used, and saved, at the address found.
  *
  * Where it looks: the LAN (mdns.c), browsed once per run and each found
  * node asked once.
@@ -99,35 +107,46 @@ same_url(const char *a, const char *b)
 
 enum pf_err
 fetch_locate_check(const char *cand, const struct pf_nodeinfo *info,
-    const char *fpr, const char *avoid, char url[PF_URL_MAX])
+    const char *fpr, const char *avoid, struct fetch_found *out)
 {
-	struct pf_nodeinfo	again;
-	const char		*use = cand;
+	struct pf_nodeinfo	 again;
+	const char		*name = cand, *via = "", *to;
 
 	if (strcmp(info->fpr, fpr) != 0)
 		return pf_err(PF_ERR_FORBIDDEN, "%s answers for %s, not %s",
 		    cand, info->fpr, fpr);
 	if (info->url[0] != '\0' && !same_url(info->url, cand)) {
-		/* Its own URL must answer, and for the same key. */
-		if (pf_nodeinfo_get(info->url, PROBE_CONNECT_S, &again) != PF_OK ||
-		    strcmp(again.fpr, fpr) != 0)
+		/*
+		 * Its own name, reached directly if it answers for the same
+		 * key from here (unless it is the URL that just failed),
+		 * else through cand.
+		 */
+		name = info->url;
+		if ((avoid != NULL && same_url(name, avoid)) ||
+		    pf_nodeinfo_get(name, PROBE_CONNECT_S, &again) != PF_OK)
+			via = cand;
+		else if (strcmp(again.fpr, fpr) != 0)
 			return pf_err(PF_ERR_NOTFOUND, "%s answers for %s but "
-			    "calls itself %s, which does not answer for it from "
-			    "here", cand, fpr, info->url);
-		use = info->url;
+			    "calls itself %s, which answers for %s from here",
+			    cand, fpr, name, again.fpr);
 	}
-	if (avoid != NULL && same_url(use, avoid))
-		return pf_err(PF_ERR_NOTFOUND, "%s: the URL that failed", use);
-	if (strlen(use) >= PF_URL_MAX || !pf_friend_url_valid(use))
-		return pf_err(PF_ERR_INVALID, "%.80s: not a usable URL", use);
-	snprintf(url, PF_URL_MAX, "%s", use);
+	to = via[0] != '\0' ? via : name;
+	if (avoid != NULL && same_url(to, avoid))
+		return pf_err(PF_ERR_NOTFOUND, "%s: the URL that failed", to);
+	/* (pf_friend_url_valid() bounds the length too.) */
+	if (!pf_friend_url_valid(name) || (via[0] != '\0' &&
+	    !pf_friend_url_valid(via)))
+		return pf_err(PF_ERR_INVALID, "%.80s: not a usable URL",
+		    pf_friend_url_valid(name) ? via : name);
+	snprintf(out->url, sizeof(out->url), "%s", name);
+	snprintf(out->via, sizeof(out->via), "%s", via);
 	return PF_OK;
 }
 
 /* The first node on the LAN that answers for fpr. */
 static enum pf_err
 locate_lan(struct pf_fetcher *f, const char *fpr, const char *avoid,
-    char url[PF_URL_MAX])
+    struct fetch_found *out)
 {
 	struct fetch_lan	*l;
 	size_t			 i, seen = 0;
@@ -145,8 +164,10 @@ locate_lan(struct pf_fetcher *f, const char *fpr, const char *avoid,
 			continue;
 		seen++;
 		if (fetch_locate_check(l->nodes[i].url, &l->info[i], fpr, avoid,
-		    url) == PF_OK)
+		    out) == PF_OK) {
+			out->where = "on the LAN";
 			return PF_OK;
+		}
 	}
 	return pf_err(PF_ERR_NOTFOUND, "LAN: none of the %zu peerfeed nodes "
 	    "that answered (of %zu announced) is %s", seen, l->n, fpr);
@@ -163,7 +184,7 @@ locate_lan(struct pf_fetcher *f, const char *fpr, const char *avoid,
  */
 static enum pf_err
 locate_dht(struct pf_fetcher *f, const char *fpr, const char *avoid,
-    char url[PF_URL_MAX])
+    struct fetch_found *out)
 {
 	struct pf_dht_record	rec;
 	struct pf_nodeinfo	info;
@@ -182,8 +203,11 @@ locate_dht(struct pf_fetcher *f, const char *fpr, const char *avoid,
 	}
 	for (i = 0; i < rec.nurls; i++)
 		if (pf_nodeinfo_get(rec.urls[i], PROBE_CONNECT_S, &info) == PF_OK &&
-		    fetch_locate_check(rec.urls[i], &info, fpr, avoid, url) == PF_OK)
+		    fetch_locate_check(rec.urls[i], &info, fpr, avoid,
+		    out) == PF_OK) {
+			out->where = "through the DHT";
 			return PF_OK;
+		}
 	return pf_err(PF_ERR_NOTFOUND, "DHT: no new URL of %s answers for it "
 	    "(%zu in its record)", fpr, rec.nurls);
 }
@@ -191,17 +215,17 @@ locate_dht(struct pf_fetcher *f, const char *fpr, const char *avoid,
 
 enum pf_err
 fetch_locate(struct pf_fetcher *f, const char *fpr, const char *avoid,
-    char url[PF_URL_MAX])
+    struct fetch_found *out)
 {
 	enum pf_err e;
 
-	e = locate_lan(f, fpr, avoid, url);
+	e = locate_lan(f, fpr, avoid, out);
 #ifdef HAVE_OPENDHT
 	if (e != PF_OK && e != PF_ERR_NOMEM) {
 		char lan[256];
 
 		snprintf(lan, sizeof(lan), "%s", pf_errmsg());
-		if ((e = locate_dht(f, fpr, avoid, url)) != PF_OK &&
+		if ((e = locate_dht(f, fpr, avoid, out)) != PF_OK &&
 		    e != PF_ERR_NOMEM) {
 			char dht[256];
 
@@ -221,7 +245,8 @@ fetch_locate(struct pf_fetcher *f, const char *fpr, const char *avoid,
 int
 fetch_locate_job(struct job *j)
 {
-	char url[PF_URL_MAX];
+	struct fetch_found	 to;
+	const char		*before;
 
 	if (j->pub || j->located)
 		return 0;
@@ -229,19 +254,29 @@ fetch_locate_job(struct job *j)
 	if (j->fr.url[0] != '\0' && (j->x.err != PF_ERR_NETWORK ||
 	    j->x.status != 0))
 		return 0;
-	if (fetch_locate(j->f, j->fr.fpr, j->fr.url, url) != PF_OK)
+	if (fetch_locate(j->f, j->fr.fpr, j->fr.url, &to) != PF_OK)
 		return 0;
 	j->located = 1;
 	memcpy(j->url_before, j->fr.url, sizeof(j->url_before));
-	memcpy(j->fr.url, url, sizeof(j->fr.url));
-	fetch_note(j, "%s%s, found at %s", j->url_before[0] ? j->url_before :
-	    "no url", j->url_before[0] ? " did not connect" : "", url);
+	memcpy(j->fr.url, to.url, sizeof(j->fr.url));
+	memcpy(j->via, to.via, sizeof(j->via));
+	before = j->url_before[0] != '\0' ? j->url_before : "no url";
+	if (to.via[0] == '\0')
+		fetch_note(j, "%s%s, found at %s", before, j->url_before[0] ?
+		    " did not connect" : "", to.url);
+	else
+		fetch_note(j, "%s%s, reached %s at %s%s%s", before,
+		    j->url_before[0] ? " did not connect" : "", to.where,
+		    to.via, same_url(to.url, j->url_before) ? "" : " as ",
+		    same_url(to.url, j->url_before) ? "" : to.url);
 	return 1;
 }
 
 void
 fetch_locate_end(struct job *j, enum pf_err err)
 {
-	if (err != PF_OK && j->located)
+	if (err != PF_OK && j->located) {
 		memcpy(j->fr.url, j->url_before, sizeof(j->fr.url));
+		j->via[0] = '\0';
+	}
 }

@@ -99,14 +99,14 @@ media_send(struct job *j, const struct pf_fetch_image *m)
 	enum pf_err		 e;
 
 	if (m->pub) {
-		snprintf(j->url, sizeof(j->url), "%s/media/%s", j->fr.url,
+		snprintf(j->url, sizeof(j->url), "%s/media/%s", fetch_base(j),
 		    m->sha);
 		return fetch_send(j, NULL, 0, "", media_cap(m));
 	}
 	memset(r, 0, sizeof(*r));
 	snprintf(r->aud, sizeof(r->aud), "%s/media", j->fr.url);
 	memcpy(r->media, m->sha, sizeof(r->media));
-	snprintf(j->url, sizeof(j->url), "%s", r->aud);
+	snprintf(j->url, sizeof(j->url), "%s/media", fetch_base(j));
 	if ((e = fetch_seal(j, r)) != PF_OK)
 		return e;
 	return fetch_send(j, j->body.data, j->body.len, "", media_cap(m));

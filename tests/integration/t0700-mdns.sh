@@ -6,6 +6,9 @@
 # node a knows b by its key only, no URL.  peerfeed-fetch on A must find b,
 # fetch its posts and save the URL; a stranger announcing the same service
 # type is never used; when b moves to another address it is found again.
+# When b's own url (peerfeed.conf) does not answer from A (no hairpin NAT),
+# A reaches b where it was found, each request still naming b's own url,
+# which stays the URL saved; when that url does answer, it is used.
 # Needs root (namespaces, mounts); CI runs it as root.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_http.sh"
@@ -138,6 +141,20 @@ check "b and c post"
 start_responder c || { echo "FAIL: responder c"; exit 99; }
 start_responder b || { echo "FAIL: responder b"; exit 99; }
 RESPONDER_B=$RESPONDER_PID
+# fetch_a N WHAT: a fetches on host A, its output into $T/fN.out (shown):
+# it exits 0.
+fetch_a() {
+	on A "$PEERFEED_FETCH" -d "$T/a" >"$T/f$1.out" 2>&1
+	check "$2"
+	sed 's/^/#   /' "$T/f$1.out"
+}
+# restart_b URL: b's responder again, calling itself URL.
+restart_b() {
+	sed -i "s|^url = .*|url = $1|" "$T/b/peerfeed.conf"
+	kill "$RESPONDER_B"
+	start_responder b
+	RESPONDER_B=$RESPONDER_PID
+}
 web b 80 || { cat "$T/nginx-b/logs/error.log"; echo "FAIL: nginx b"; exit 99; }
 web c 8080 || { echo "FAIL: nginx c"; exit 99; }
 
@@ -161,9 +178,7 @@ cp "$top_srcdir/deploy/avahi/peerfeed.service" "$T/B/services/"
 kill -HUP "$AVAHI_B"
 wait_for seen pfhostB
 check "host A sees b's announcement (deploy/avahi/peerfeed.service)"
-on A "$PEERFEED_FETCH" -d "$T/a" >"$T/f2.out" 2>&1
-check "fetch finds b on the LAN"
-sed 's/^/#   /' "$T/f2.out"
+fetch_a 2 "fetch finds b on the LAN"
 [ "$(stored a b | wc -l)" = 2 ]
 check "b's public and private posts are stored on a"
 grep -rq "hello a, privately" "$T/a/friends/$(fpr_of b)/posts/"
@@ -195,18 +210,69 @@ check "discover's text output names b's fingerprint as a friend's"
 # 4. b moves to another address: found again, the new URL saved.
 ip -n "$NB" addr del "$B_IP/24" dev "$NB" &&
     ip -n "$NB" addr add "$B_IP2/24" dev "$NB"
-sed -i "s|^url = .*|url = http://$B_IP2/peerfeed|" "$T/b/peerfeed.conf"
-kill "$RESPONDER_B"
-start_responder b
+restart_b "http://$B_IP2/peerfeed"
 pf b post "b has moved" >/dev/null
 wait_for seen_at "$B_IP2"
 check "host A sees b's announcement at the new address"
-on A "$PEERFEED_FETCH" -d "$T/a" >"$T/f4.out" 2>&1
-check "fetch after the move exits 0"
-sed 's/^/#   /' "$T/f4.out"
+fetch_a 4 "fetch after the move exits 0"
 grep -q "found at http://$B_IP2/peerfeed" "$T/f4.out"
 check "the old URL failed and b was found at its new address"
 [ "$(stored a b | wc -l)" = 3 ] && [ "$(state_url)" = "http://$B_IP2/peerfeed" ]
 check "b's new post is stored and its new URL saved"
+
+# mark FILE: its line count now; since FILE N: its lines after the Nth.
+mark() { wc -l <"$1"; }
+since() { tail -n "+$(( $2 + 1 ))" "$1"; }
+
+# 5. b calls itself by a URL host A cannot reach (its public name, a router
+# without hairpin NAT), and a knows b by that URL: a finds b on the LAN and
+# reaches it there, each request naming b's own URL (b's responder checks
+# that), and the URL saved stays b's own.
+OWN=http://bob.invalid/peerfeed
+MEDIA=$T/a/friends/$(fpr_of b)/media
+restart_b "$OWN"
+png "$T/pub.png" 3000
+png "$T/priv.png" 3000
+SHA_PUB=$(sha256sum <"$T/pub.png" | cut -d' ' -f1)
+SHA_PRIV=$(sha256sum <"$T/priv.png" | cut -d' ' -f1)
+pf b post --image "$T/pub.png" "b's picture" >/dev/null &&
+    pf b post --to "key:$(fpr_of a)" --image "$T/priv.png" \
+    "a picture for a only" >/dev/null
+check "b posts two pictures, one for a only"
+pf a friend add --url "$OWN" "$T/b.asc" >/dev/null && [ "$(state_url)" = "$OWN" ]
+check "a knows b by b's own URL"
+! on A curl -s -o /dev/null --connect-timeout 3 "$OWN/"
+check "b's own URL does not answer from host A"
+n=$(mark "$T/nginx-b/logs/access.log")
+fetch_a 5 "fetch of b, its own URL unreachable, exits 0"
+grep -q "$OWN did not connect, reached on the LAN at http://$B_IP2/peerfeed" \
+    "$T/f5.out"
+check "the note says b's URL did not connect and where b was reached"
+[ "$(stored a b | wc -l)" = 5 ] && cmp -s "$T/pub.png" "$MEDIA/$SHA_PUB" &&
+    cmp -s "$T/priv.png" "$MEDIA/$SHA_PRIV"
+check "b's new posts and both pictures (public by GET, a's sealed) arrived"
+since "$T/nginx-b/logs/access.log" "$n" >"$T/access5.log"
+grep -q '"POST /peerfeed/feed HTTP/1.1" 200 ' "$T/access5.log" &&
+    grep -q '"POST /peerfeed/media HTTP/1.1" 200 ' "$T/access5.log" &&
+    grep -q "\"GET /peerfeed/media/$SHA_PUB HTTP/1.1\" 200 " "$T/access5.log" &&
+    ! grep -Eq '" (4|5)[0-9][0-9] ' "$T/access5.log"
+check "b's responder accepted every request (aud: its own URL), refused none"
+[ "$(state_url)" = "$OWN" ]
+check "b's saved URL is still its own, not the address it was reached at"
+on A "$PEERFEED_FETCH" -d "$T/a" >"$T/f6.out" 2>&1 &&
+    grep -q "reached on the LAN at http://$B_IP2/peerfeed" "$T/f6.out" &&
+    [ "$(state_url)" = "$OWN" ] && [ "$(stored a b | wc -l)" = 5 ]
+check "the next run reaches b on the LAN again, its saved URL unchanged"
+
+# 6. b calls itself by a URL that does answer from A (its address, the port
+# spelled out): a, whose saved URL is dead, finds b and uses that URL.
+OWN2=http://$B_IP2:80/peerfeed
+restart_b "$OWN2"
+pf b post "b, by a URL that answers" >/dev/null
+fetch_a 7 "fetch of b, its own URL answering, exits 0"
+grep -q "$OWN did not connect, found at $OWN2\$" "$T/f7.out"
+check "the fetcher went to b's own URL, not through the address found"
+[ "$(stored a b | wc -l)" = 6 ] && [ "$(state_url)" = "$OWN2" ]
+check "b's new post is stored and its own URL saved"
 
 done_testing
