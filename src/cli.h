@@ -6,6 +6,10 @@
 #ifndef PF_CLI_H
 #define PF_CLI_H
 
+#include <stddef.h>
+
+struct pf_buf;
+
 struct cli_cmd {
 	const char	*name;
 	int		(*fn)(const char *dir, int argc, char **argv);
@@ -19,6 +23,12 @@ int	cli_usage(const struct cli_cmd *, int error);
 const struct cli_cmd *cli_find(const char *name);
 /* Print "peerfeed: <message>" for the last pf_err() and return 1. */
 int	cli_fail(const char *what);
+/*
+ * Read the file path ("-": standard input) into b, at most max bytes:
+ * 0, or -1 after saying why ("larger than max bytes: not <what>").
+ */
+int	cli_read(const char *path, size_t max, const char *what,
+	    struct pf_buf *b);
 /* True if argv holds -h or --help before any "--". */
 int	cli_wants_help(int argc, char **argv);
 

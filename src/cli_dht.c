@@ -55,31 +55,6 @@ wait_ms(const char *s)
 	return (int)v * 1000;
 }
 
-/* Read a record file made elsewhere, at most PF_DHT_RECORD_MAX bytes. */
-static int
-read_record(const char *path, struct pf_buf *b)
-{
-	char	 chunk[4096];
-	size_t	 n;
-	FILE	*f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	int	 rc = 0;
-
-	if (f == NULL) {
-		fprintf(stderr, "peerfeed: %s: cannot open\n", path);
-		return -1;
-	}
-	b->limit = PF_DHT_RECORD_MAX;
-	while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (pf_buf_add(b, chunk, n) != PF_OK) {
-			fprintf(stderr, "peerfeed: %s: larger than %d bytes: not "
-			    "a record\n", path, PF_DHT_RECORD_MAX);
-			rc = -1;
-		}
-	if (f != stdin)
-		fclose(f);
-	return rc;
-}
-
 static int
 dht_publish(struct pf_node *n, int argc, char **argv)
 {
@@ -121,7 +96,7 @@ dht_publish(struct pf_node *n, int argc, char **argv)
 	if (optind != argc || (file != NULL && nurls > 0))
 		return cli_usage(cli_find("dht"), 1);
 	if (file != NULL) {
-		if (read_record(file, &rec) == -1)
+		if (cli_read(file, PF_DHT_RECORD_MAX, "a record", &rec) == -1)
 			goto out;
 		if ((e = pf_dht_record_put(n, rec.data, rec.len, wait)) != PF_OK) {
 			rc = fail_status(e, file);

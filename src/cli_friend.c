@@ -15,32 +15,6 @@
 #include "node_friend.h"
 #include "store.h"
 
-/* Read a key file (or standard input for "-"), refusing oversize ones. */
-static int
-read_key(const char *path, struct pf_buf *b)
-{
-	char	 chunk[4096];
-	size_t	 n;
-	FILE	*f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-
-	if (f == NULL) {
-		fprintf(stderr, "peerfeed: %s: cannot open\n", path);
-		return -1;
-	}
-	b->limit = PF_KEY_MAX;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (pf_buf_add(b, chunk, n) != PF_OK) {
-			fprintf(stderr, "peerfeed: %s: larger than %d bytes: "
-			    "refusing an oversize key\n", path, PF_KEY_MAX);
-			if (f != stdin)
-				fclose(f);
-			return -1;
-		}
-	if (f != stdin)
-		fclose(f);
-	return 0;
-}
-
 static int
 friend_add(struct pf_node *n, int argc, char **argv)
 {
@@ -79,7 +53,8 @@ friend_add(struct pf_node *n, int argc, char **argv)
 	}
 	if (expect != NULL && pf_fpr_normalize(expect, want) != PF_OK)
 		return cli_fail("--fpr");
-	if (optind < argc && read_key(argv[optind], &key) == -1)
+	if (optind < argc &&
+	    cli_read(argv[optind], PF_KEY_MAX, "a key", &key) == -1)
 		goto out;
 	/* A key file (even an empty one) is imported; none: fetched from url. */
 	if (pf_node_friend_add(n, optind < argc ? (key.data ? key.data : "") :

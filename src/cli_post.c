@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "group.h"
 #include "index.h"
+#include "keyring.h"
 #include "node.h"
 #include "post.h"
 #include "store.h"
@@ -179,6 +181,39 @@ post_opts(int argc, char **argv, const char *self, struct post_args *a, int *res
 	return 0;
 }
 
+/*
+ * Say which audiences of a post nobody can read yet: a group without
+ * members, a key that is not a friend's.  The post is made all the same
+ * (the group may be filled, the friend added, later).
+ */
+static void
+warn_unread(struct pf_node *n, const char *const *to, size_t nto)
+{
+	struct pf_group		*g = NULL;
+	struct pf_keyinfo	 k;
+	size_t			 ng = 0, i, j;
+
+	if (pf_group_list(n->gnupghome, &g, &ng) != PF_OK)
+		return;
+	for (i = 0; i < nto; i++) {
+		if (strncmp(to[i], "group:", 6) == 0) {
+			for (j = 0; j < ng && strcmp(g[j].name, to[i] + 6); j++)
+				;
+			if (j == ng || g[j].n == 0)
+				fprintf(stderr, "peerfeed: warning: %s has no "
+				    "members: nobody reads this post there until "
+				    "you add some (peerfeed group add %s FPR)\n",
+				    to[i], to[i] + 6);
+		} else if (strncmp(to[i], "key:", 4) == 0 &&
+		    (pf_keyring_lookup(n->kr, to[i] + 4, &k) != PF_OK ||
+		    k.secret || k.disabled || k.revoked || k.expired))
+			fprintf(stderr, "peerfeed: warning: %s is not a friend's "
+			    "key: nobody reads this post there until you add it "
+			    "(peerfeed friend add)\n", to[i]);
+	}
+	pf_group_free(g, ng);
+}
+
 int
 cli_post(const char *dir, int argc, char **argv)
 {
@@ -211,6 +246,7 @@ cli_post(const char *dir, int argc, char **argv)
 		cli_fail(NULL);
 		goto out;
 	}
+	warn_unread(n, a.d.to, a.d.nto);
 	printf("%s\n", id);
 	rc = 0;
 out:
@@ -240,6 +276,7 @@ cli_edit(const char *dir, int argc, char **argv)
 		cli_fail(argv[rest]);
 		goto out;
 	}
+	warn_unread(n, a.d.to, a.d.nto);
 	rc = 0;
 out:
 	pf_buf_free(&a.text);

@@ -1,6 +1,7 @@
 /* main_cli.c: peerfeed(1), the owner's command line. */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,6 +90,34 @@ cli_fail(const char *what)
 	else
 		fprintf(stderr, "peerfeed: %s\n", pf_errmsg());
 	return 1;
+}
+
+int
+cli_read(const char *path, size_t max, const char *what, struct pf_buf *b)
+{
+	char	 chunk[4096];
+	size_t	 n;
+	FILE	*f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	int	 rc = 0;
+
+	if (f == NULL) {
+		fprintf(stderr, "peerfeed: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	b->limit = max;
+	while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (pf_buf_add(b, chunk, n) != PF_OK) {
+			fprintf(stderr, "peerfeed: %s: larger than %zu bytes: "
+			    "not %s\n", path, max, what);
+			rc = -1;
+		}
+	if (rc == 0 && ferror(f)) {
+		fprintf(stderr, "peerfeed: %s: %s\n", path, strerror(errno));
+		rc = -1;
+	}
+	if (f != stdin)
+		fclose(f);
+	return rc;
 }
 
 int

@@ -34,6 +34,19 @@ pgp alice --list-config --with-colons >"$T/cfg"
 ok "gpg sees the change" grep -q "^cfg:group:family:$CAROL\$" "$T/cfg"
 ok "group remove a whole group" pf alice group remove work
 ok "the group is gone" sh -c "! pgp alice --list-config --with-colons | grep -q ':work:'"
+
+# A post to an audience nobody can read yet is made, with a warning.
+pf alice post --to group:family --to "key:$DAVE" "for readers" >/dev/null 2>"$T/err"
+ok "a post to a group with members and to a friend: no warning" test ! -s "$T/err"
+ID=$(pf alice post --to group:work --to key:0123456789ABCDEF0123456789ABCDEF01234567 \
+    "for nobody yet" 2>"$T/err")
+check "a post to an empty group and a stranger's key is still made"
+ok "it is listed" grep -q "^$ID " <(pf alice list)
+grep -q "warning: group:work has no members" "$T/err" &&
+    grep -q "warning: key:0123456789ABCDEF0123456789ABCDEF01234567 is not a friend's key" "$T/err"
+check "and each of those audiences gets a warning"
+pf alice edit "$ID" --to group:nobody "still for nobody" >/dev/null 2>"$T/err"
+ok "so does an edit's new audience" grep -q "warning: group:nobody has no members" "$T/err"
 fails "a group member must be a known key" pf alice group add family 0123456789ABCDEF0123456789ABCDEF01234567
 fails "bad group names are refused" pf alice group add 'fam ily' "$BOB"
 

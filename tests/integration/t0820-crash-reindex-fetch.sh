@@ -1,8 +1,8 @@
 #!/bin/bash
 # t0820-crash-reindex-fetch: kill -9 at every write point of `peerfeed
 # reindex` and of peerfeed-fetch storing a friend's posts (strace injects
-# SIGKILL at the Nth call of each write system call, as in t0150).  After
-# each kill:
+# SIGKILL at the Nth call of each write system call, lib_crash.sh, as in
+# t0150).  After each kill:
 #   fetch:   the saved cursor is never ahead of the posts on disk and in
 #            the index; the rerun (the recovery path) ends with every post
 #            of the friend stored byte for byte and `peerfeed check`
@@ -15,9 +15,8 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_http.sh"
 . "$(dirname "$0")/lib_fetch.sh"
+. "$(dirname "$0")/lib_crash.sh"
 need strace nginx
-
-SYSCALLS="write pwrite64 pwritev fsync fdatasync msync ftruncate rename renameat renameat2 unlink unlinkat"
 
 serve_node bob Bob || exit 99
 make_node me Me || exit 99
@@ -40,19 +39,6 @@ pf bob edit "$(sed -n 2p "$T/bob.ids")" "bob's post 2, edited" >/dev/null || exi
 pf bob delete "$(sed -n 3p "$T/bob.ids")" >/dev/null || exit 99
 gpgconf --homedir "$T/me/gnupg" --kill gpg-agent
 cp -a "$T/me" "$T/pristine" 2>/dev/null
-
-# crash_at SYSCALL N PROG ARGS...: run PROG on a fresh copy of the node,
-# killed at the Nth invocation of SYSCALL.  Exit status 0: PROG finished.
-crash_at() {
-	sc=$1 n=$2; shift 2
-	# The agent of the last copy goes with it.
-	gpgconf --homedir "$T/me/gnupg" --kill gpg-agent
-	rm -rf "$T/me"
-	cp -a "$T/pristine" "$T/me" 2>/dev/null
-	# The subshell (kept by the exit) reports the kill to /dev/null.
-	( strace -o /dev/null -e trace="$sc" -e inject="$sc:signal=KILL:when=$n" \
-	    "$@" >/dev/null 2>&1; exit $? ) 2>/dev/null
-}
 
 # cursor_behind: every change of bob up to the cursor saved in state.json
 # is stored here, in that version or a newer one, file and index alike.
@@ -105,36 +91,28 @@ own_listed() {
 	done <"$T/own.ids"
 }
 
+# must WHY CMD...: run CMD; if it fails, print WHY with CMD's output.
+must() {
+	why=$1; shift
+	"$@" >"$T/why" 2>&1 && return
+	out=$(cat "$T/why")
+	echo "$why${why:+${out:+: }}$out"
+	return 1
+}
+
 # --- the fetcher ---
-bad=0
-points=0
-for sc in $SYSCALLS; do
-	n=1
-	while [ $n -lt 200 ] && ! crash_at $sc $n "$PEERFEED_FETCH" -d "$T/me"; do
-		why=""
-		cursor_behind >"$T/why" 2>&1 || why="cursor ahead: $(cat "$T/why")"
-		[ -z "$why" ] && { fetch me >/dev/null 2>"$T/why" ||
-		    why="rerun failed: $(cat "$T/why")"; }
-		[ -z "$why" ] && { all_of_bob || why="posts missing after the rerun"; }
-		[ -z "$why" ] && { pf me check >"$T/why" 2>&1 ||
-		    why="check: $(cat "$T/why")"; }
-		[ -z "$why" ] && { own_listed || why="an own post is lost"; }
-		[ -z "$why" ] && { no_temps >"$T/why" || why=$(cat "$T/why"); }
-		if [ -n "$why" ]; then
-			echo "# fetch killed at $sc #$n: $why" | head -5
-			bad=$((bad + 1))
-		fi
-		n=$((n + 1))
-		points=$((points + 1))
-	done
-done
-TESTNO=$((TESTNO + 1))
-if [ $bad -eq 0 ] && [ $points -gt 20 ]; then
-	echo "ok $TESTNO - fetch: killed at each of $points write points, cursor never ahead, rerun clean"
-else
-	echo "not ok $TESTNO - fetch: $bad broken outcomes over $points points"
-	FAILS=$((FAILS + 1))
-fi
+# fetch_outcome SYSCALL N: why the node is broken after a killed fetch and
+# its rerun, if it is.
+fetch_outcome() {
+	must "cursor ahead" cursor_behind &&
+	must "rerun failed" fetch me &&
+	must "posts missing after the rerun" all_of_bob &&
+	must "check" pf me check &&
+	must "an own post is lost" own_listed &&
+	must "" no_temps
+}
+sweep_kills fetch 200 20 fetch_outcome "cursor never ahead, rerun clean" \
+    "$T/me" "$T/pristine" "$PEERFEED_FETCH" -d "$T/me"
 ok "the uninterrupted fetch stores every post of bob" all_of_bob
 
 # --- reindex, on the node with own and friend's posts ---
@@ -142,44 +120,28 @@ gpgconf --homedir "$T/me/gnupg" --kill gpg-agent
 rm -rf "$T/pristine"
 cp -a "$T/me" "$T/pristine" 2>/dev/null
 NPOSTS=$(ls "$T"/me/posts/*.json "$T"/me/friends/*/posts/*.json | wc -l)
-bad=0
-points=0
-for sc in $SYSCALLS; do
-	n=1
-	while [ $n -lt 200 ] && ! crash_at $sc $n "$PEERFEED" -d "$T/me" reindex; do
-		why=""
-		pf me check >"$T/why" 2>&1 || why="check right after the kill: $(cat "$T/why")"
-		# Alternate the recovery path: the next writer, or reindex again.
-		newid=""
-		if [ $((n % 2)) = 1 ]; then
-			[ -z "$why" ] && { newid=$(pf me post "after a crash" 2>"$T/why") ||
-			    why="next post failed: $(cat "$T/why")"; }
-		else
-			[ -z "$why" ] && { pf me reindex >/dev/null 2>"$T/why" ||
-			    why="rerun failed: $(cat "$T/why")"; }
-		fi
-		[ -z "$why" ] && { pf me check >"$T/why" 2>&1 ||
-		    why="check after recovery: $(cat "$T/why")"; }
-		[ -z "$why" ] && { own_listed || why="an own post is lost"; }
-		[ -z "$why" ] && [ -n "$newid" ] && { grep -q "^$newid " "$T/list.out" ||
-		    why="the post made after the kill is not listed"; }
-		[ -z "$why" ] && { all_of_bob || why="a friend's post is lost"; }
-		[ -z "$why" ] && { no_temps >"$T/why" || why=$(cat "$T/why"); }
-		if [ -n "$why" ]; then
-			echo "# reindex killed at $sc #$n: $why" | head -5
-			bad=$((bad + 1))
-		fi
-		n=$((n + 1))
-		points=$((points + 1))
-	done
-done
-TESTNO=$((TESTNO + 1))
-if [ $bad -eq 0 ] && [ $points -gt 10 ]; then
-	echo "ok $TESTNO - reindex: killed at each of $points write points, old index whole, recovery clean"
-else
-	echo "not ok $TESTNO - reindex: $bad broken outcomes over $points points"
-	FAILS=$((FAILS + 1))
-fi
+
+# reindex_outcome SYSCALL N: why the node is broken after a killed reindex
+# and the recovery, if it is.  The recovery path alternates with N: the
+# next writer (a post), or reindex again.
+reindex_outcome() {
+	must "check right after the kill" pf me check || return
+	newid=""
+	if [ $(($2 % 2)) = 1 ]; then
+		newid=$(pf me post "after a crash" 2>"$T/why") ||
+		    { echo "next post failed: $(cat "$T/why")"; return; }
+	else
+		must "rerun failed" pf me reindex || return
+	fi
+	must "check after recovery" pf me check &&
+	must "an own post is lost" own_listed || return
+	[ -z "$newid" ] || grep -q "^$newid " "$T/list.out" ||
+	    { echo "the post made after the kill is not listed"; return; }
+	must "a friend's post is lost" all_of_bob &&
+	must "" no_temps
+}
+sweep_kills reindex 200 10 reindex_outcome "old index whole, recovery clean" \
+    "$T/me" "$T/pristine" "$PEERFEED" -d "$T/me" reindex
 pf me reindex >"$T/reindex.out" 2>&1
 check "the uninterrupted reindex succeeds"
 pf me check --verify >/dev/null 2>&1 && own_listed && all_of_bob &&
