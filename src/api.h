@@ -108,5 +108,12 @@ enum pf_err	 pf_api_media_post(struct pf_api *, const struct pf_http_req *,
 /* The owner's web page under /app (app.c; app.h has the rest). */
 enum pf_err	 pf_app(struct pf_api *, const struct pf_http_req *,
 		    const char *param, struct pf_http_resp *);
+/*
+ * pf_http_body_gate()'s test (arg: the struct pf_api): true for a request
+ * under /app/ with an open session, the only one whose form may carry an
+ * image.  Everyone else's body is held to body_max (64 KB by default),
+ * which the login form fits.
+ */
+int		 pf_app_may_upload(const struct pf_http_req *, void *arg);
 
 #endif

@@ -408,6 +408,17 @@ dispatch(struct ctx *c)
 	return fail_page(c, pf_err(PF_ERR_NOTFOUND, "no such page"));
 }
 
+int
+pf_app_may_upload(const struct pf_http_req *req, void *arg)
+{
+	struct pf_api	*a = arg;
+	char		 sid[PF_SESSION_HEX];
+
+	return strncmp(req->path, "/app/", 5) == 0 && req->cookie != NULL &&
+	    pf_app_cookie(req->cookie, SID, sid, sizeof(sid)) == PF_OK &&
+	    pf_app_session_check(a->st, sid) == PF_OK;
+}
+
 enum pf_err
 pf_app(struct pf_api *a, const struct pf_http_req *req, const char *param,
     struct pf_http_resp *resp)

@@ -43,7 +43,9 @@ struct pf_http {
 	int		 sock;
 	FCGX_Request	 req;
 	int		 inited;
-	const char	*big_prefix;	/* pf_http_body_prefix() */
+	/* pf_http_body_gate() */
+	int		(*big)(const struct pf_http_req *, void *);
+	void		*big_arg;
 	size_t		 big_max;
 };
 
@@ -341,16 +343,17 @@ pf_http_read(struct pf_http *h, const char *base, size_t body_max,
 		snprintf(req->path, sizeof(req->path), "%s", "-");
 		return e;
 	}
-	if (h->big_prefix != NULL && strncmp(req->path, h->big_prefix,
-	    strlen(h->big_prefix)) == 0 && h->big_max > body_max)
+	if (h->big != NULL && h->big_max > body_max && h->big(req, h->big_arg))
 		body_max = h->big_max;
 	return read_body(h->req.in, req->content_length, body_max, &req->body);
 }
 
 void
-pf_http_body_prefix(struct pf_http *h, const char *prefix, size_t max)
+pf_http_body_gate(struct pf_http *h,
+    int (*big)(const struct pf_http_req *, void *), void *arg, size_t max)
 {
-	h->big_prefix = prefix;
+	h->big = big;
+	h->big_arg = arg;
 	h->big_max = max;
 }
 

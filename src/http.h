@@ -63,11 +63,14 @@ int		 pf_http_accept(struct pf_http *);
 enum pf_err	 pf_http_read(struct pf_http *, const char *base, size_t body_max,
 		    struct pf_http_req *req);
 /*
- * Let requests whose path starts with prefix (static string) carry a body
- * of up to max bytes instead of pf_http_read()'s body_max: the web app's
- * form posts with an image (app.c).  One prefix per process.
+ * Let a request for which big(req, arg) is true carry a body of up to max
+ * bytes instead of pf_http_read()'s body_max: the web app's form posts
+ * with an image, from a logged-in owner only (app.c).  big sees everything
+ * but the body.  One gate per process.
  */
-void		 pf_http_body_prefix(struct pf_http *, const char *prefix, size_t max);
+void		 pf_http_body_gate(struct pf_http *,
+		    int (*big)(const struct pf_http_req *, void *), void *arg,
+		    size_t max);
 /* Write resp (status line, headers, body) for the request req. */
 enum pf_err	 pf_http_send(struct pf_http *, const struct pf_http_req *req,
 		    const struct pf_http_resp *resp);

@@ -136,8 +136,9 @@ main(int argc, char *argv[])
 	memcpy(api.self, n->self, sizeof(api.self));
 	if (pf_api_etag_init(&api) != PF_OK || pf_http_open(sock, &h) != PF_OK)
 		goto fail;
-	/* The web page's forms carry an image: media_max plus the text. */
-	pf_http_body_prefix(h, "/app/", (size_t)n->conf.media_max + 131072);
+	/* The owner's forms carry an image: media_max plus the text. */
+	pf_http_body_gate(h, pf_app_may_upload, &api,
+	    (size_t)n->conf.media_max + 131072);
 	pf_log("serving %s as %s on %s", pf_store_path(n->st), n->self,
 	    sock ? sock : "fd 0");
 	serve(h, &api);

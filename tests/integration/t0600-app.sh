@@ -53,6 +53,10 @@ check "no cookie: the friends page is 401 too"
 check "a forged session cookie: 401"
 [ "$(code "$APP/post" --data 'content=x&csrf=x')" = 401 ] && no_secret
 check "posting without a session: 401"
+head -c 1000000 /dev/urandom >"$T/big.bin"
+[ "$(code "$APP/post" -F 'content=x' -F "image=@$T/big.bin")" = 413 ] &&
+    is_json_error "$T/body" && no_secret
+check "a 1 MB form without a session: 413, held to the 64 KB body limit"
 case $(code "$(url_of a)/app") in 301|303) true ;; *) false ;; esac
 check "BASE/app redirects to BASE/app/"
 
