@@ -252,6 +252,9 @@ LAPP="http://127.0.0.1:$LPORT/peerfeed/app"
 check "lighttpd: no cookie, 401"
 [ "$(code "$LAPP/" -H "$CK")" = 200 ] && grep -q 'bob says hi' "$T/body"
 check "lighttpd: the session opens the timeline"
+[ "$(code "$LAPP/login" -H "Host: pi.local")" = 200 ] &&
+    grep -q "came over plain HTTP" "$T/body"
+check "lighttpd: over plain HTTP to another name the login form says so"
 head -c 200000 /dev/urandom >>"$T/cat.png"
 [ "$(code "$LAPP/post" -H "$CK" -F "csrf=$CSRF" -F 'content=via lighttpd' -F "image=@$T/cat.png")" = 303 ] &&
     pf a list | grep -q 'via lighttpd'
