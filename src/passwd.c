@@ -4,9 +4,8 @@
  */
 #include "config.h"
 
-#include <sys/random.h>
-
 #include <sys/file.h>
+#include <sys/random.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -134,7 +133,9 @@ wait_until(int fd, int64_t now, int delay)
 		return 0;
 	buf[n] = '\0';
 	until = strtoll(buf, NULL, 10);
-	return until - now > (int64_t)delay * 1000 ? 0 : until;
+	if (until <= now || until - now > (int64_t)delay * 1000)
+		return 0;
+	return until;
 }
 
 enum pf_err

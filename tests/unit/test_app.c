@@ -192,6 +192,53 @@ test_passwd(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* Write s to DIR/app/login-wait. */
+static void
+wait_file(const char *dir, const char *s)
+{
+	char	 path[128];
+	FILE	*f;
+
+	snprintf(path, sizeof(path), "%s/app/login-wait", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(s, f);
+	fclose(f);
+}
+
+static void
+test_passwd_try(void **state)
+{
+	struct pf_store	*st;
+	char		 dir[] = "/tmp/pf.XXXXXX", cmd[64], far[32];
+	int		 wait = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(pf_store_open(dir, 1, &st), PF_OK);
+	assert_int_equal(pf_passwd_set(st, "correct horse"), PF_OK);
+	assert_int_equal(pf_passwd_try(st, "correct horse", 2, &wait), PF_OK);
+	assert_int_equal(pf_passwd_try(st, "wrong horse", 2, &wait),
+	    PF_ERR_FORBIDDEN);
+	/* For the next 2 s not even the right password is checked. */
+	assert_int_equal(pf_passwd_try(st, "correct horse", 2, &wait),
+	    PF_ERR_LOCKED);
+	assert_true(wait >= 1 && wait <= 2);
+	/* A wait further off than the delay is a clock that stepped back. */
+	snprintf(far, sizeof(far), "%lld\n", (long long)pf_now_ms() + 3600000);
+	wait_file(dir, far);
+	assert_int_equal(pf_passwd_try(st, "correct horse", 2, &wait), PF_OK);
+	/* Damaged contents hold nobody back. */
+	wait_file(dir, "-9223372036854775808");
+	assert_int_equal(pf_passwd_try(st, "correct horse", 2, &wait), PF_OK);
+	wait_file(dir, "99999999999999999999999999");
+	assert_int_equal(pf_passwd_try(st, "correct horse", 2, &wait), PF_OK);
+	wait_file(dir, "not a number");
+	assert_int_equal(pf_passwd_try(st, "correct horse", 2, &wait), PF_OK);
+	pf_store_close(st);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int
 main(void)
 {
@@ -201,6 +248,7 @@ main(void)
 		cmocka_unit_test(test_cookie_csrf),
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_passwd),
+		cmocka_unit_test(test_passwd_try),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
