@@ -75,16 +75,29 @@ login() {
 	rm -f "$T/jar"
 	code "$APP/login" -c "$T/jar" >/dev/null
 	tok=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$T/body")
+	again "$1"
+}
+# again PASSWORD: the same login form once more (its token is not used up).
+again() {
 	code "$APP/login" -b "$T/jar" -c "$T/jar" -D "$T/hdr" \
 	    --data-urlencode "password=$1" --data "csrf=$tok"
 }
 [ "$(login 'wrong password')" = 401 ] && no_secret &&
     ! grep -q pfsid "$T/jar"
 check "a wrong password: 401, no session cookie"
-[ "$(login 'correct horse battery')" = 429 ] && no_secret &&
-    ! grep -q pfsid "$T/jar" && grep -qi '^retry-after: [12]' "$T/hdr" &&
+# The right password right after a wrong one: decisive only if both took
+# under 2 s in all (not so on a loaded machine: then try again, thrice).
+for try in 1 2 3; do
+	sleep 2.1
+	start=$(date +%s%N)
+	login 'wrong password' >"$T/w"; again 'correct horse battery' >"$T/r"
+	w=$(cat "$T/w"); r=$(cat "$T/r")
+	[ $(( $(date +%s%N) - start )) -lt 1900000000 ] && break
+done
+[ "$w" = 401 ] && [ "$r" = 429 ] && no_secret && ! grep -q pfsid "$T/jar" &&
+    grep -qi '^retry-after: [12]' "$T/hdr" &&
     grep -q 'try again in [12] seconds' "$T/body"
-check "for 2 s after it, even the right password gets 429 and Retry-After"
+check "for 2 s after it, even the right password gets 429 and Retry-After ($w $r, try $try)"
 sleep 2.1
 [ "$(login 'wrong again')" = 401 ]
 check "2 s later a password is checked again"
