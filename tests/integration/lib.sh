@@ -148,11 +148,20 @@ pgp() {
 	gpg --homedir "$T/$node/gnupg" --batch --no-tty "$@"
 }
 
-# free_port: an unused TCP port on 127.0.0.1.
-# Nothing must answer on it; the caller retries if a server then fails to bind.
+# free_port: an unused TCP port on 127.0.0.1, outside the kernel's range of
+# ephemeral ports (so no outgoing connection can be holding it when a
+# server binds it).  Nothing must answer on it.
 free_port() {
+	local lo hi base span
+	read -r lo hi </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null ||
+	    { lo=32768; hi=60999; }
+	if [ "$lo" -gt 12000 ]; then
+		base=10000; span=$((lo - 10000))
+	else
+		base=$((hi + 1)); span=$((65535 - hi))
+	fi
 	while :; do
-		port=$(( (RANDOM * 32768 + RANDOM) % 30000 + 20000 ))
+		port=$(( (RANDOM * 32768 + RANDOM) % span + base ))
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
 			echo "$port"
 			return 0
