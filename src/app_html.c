@@ -181,6 +181,18 @@ form_open(struct pf_buf *b, const struct pf_app_page *pg, const char *action,
 	    pg->csrf);
 }
 
+/* A <section> headed title (its id: id-h), opening a form_open() form. */
+static enum pf_err
+section_form(struct pf_buf *b, const struct pf_app_page *pg, const char *id,
+    const char *title, const char *action, int multipart)
+{
+	enum pf_err e;
+
+	e = pf_app_html(b, "<section aria-labelledby=\"%r-h\"><h2 id=\"%r-h\">"
+	    "%s</h2>", id, id, title);
+	return e == PF_OK ? form_open(b, pg, action, multipart) : e;
+}
+
 enum pf_err
 pf_app_html_login(struct pf_buf *b, const struct pf_app_page *pg,
     const char *login_csrf)
@@ -498,10 +510,7 @@ compose_form(struct pf_buf *b, const struct pf_app_page *pg)
 	size_t		i;
 	enum pf_err	e;
 
-	e = pf_app_html(b, "<section aria-labelledby=\"compose-h\">"
-	    "<h2 id=\"compose-h\">New post</h2>");
-	if (e == PF_OK)
-		e = form_open(b, pg, "post", 1);
+	e = section_form(b, pg, "compose", "New post", "post", 1);
 	if (e == PF_OK)
 		e = pf_app_html(b, "<label for=\"content\">Text</label>"
 		    "<textarea id=\"content\" name=\"content\" rows=\"3\">"
@@ -697,10 +706,7 @@ add_forms(struct pf_buf *b, const struct pf_app_page *pg)
 {
 	enum pf_err e;
 
-	e = pf_app_html(b, "<section aria-labelledby=\"add-h\"><h2 id=\"add-h\">"
-	    "Add a friend</h2>");
-	if (e == PF_OK)
-		e = form_open(b, pg, "friend", 1);
+	e = section_form(b, pg, "add", "Add a friend", "friend", 1);
 	if (e == PF_OK)
 		e = pf_app_html(b, "<fieldset><legend>From a key file</legend>"
 		    "<label for=\"keyfile\">Public key file "

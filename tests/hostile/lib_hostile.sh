@@ -69,8 +69,11 @@ hostile_posts() {
 }
 
 # hostile_node: node a with keys and posts, its responder and nginx up;
-# sets NPORT and BASE, writes $T/vars.json.
+# sets NPORT and BASE, writes $T/vars.json and the store's checksums, to
+# compare with at the end, to $T/before.sum.  Skips without nginx.
 hostile_node() {
+	need nginx
+	[ -x "$PEERFEED_FCGI" ] || skip "peerfeed.fcgi not built"
 	make_node a Alice || return 1
 	NPORT=$(free_port)
 	sed -i "s|^url = .*|url = http://127.0.0.1:$NPORT/peerfeed|" \
@@ -80,7 +83,8 @@ hostile_node() {
 	start_responder a || return 1
 	start_nginx a "$NPORT" || { cat "$T/nginx-a/logs/error.log"; return 1; }
 	BASE="http://127.0.0.1:$NPORT/peerfeed"
-	hostile_vars
+	hostile_vars || return 1
+	store_sum a >"$T/before.sum"
 }
 
 hostile_vars() {

@@ -11,11 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_http.sh"
 . "$top_srcdir/tests/hostile/lib_hostile.sh"
-need nginx
-[ -x "$PEERFEED_FCGI" ] || skip "peerfeed.fcgi not built"
-
 hostile_node || exit 99
-store_sum a >"$T/before.sum"
 
 n=$(cat "$HOSTILE_DIR"/private/*/*.case | grep -c '^# ')
 [ "$n" -ge 250 ]
