@@ -119,8 +119,9 @@ media() {
 # refused NAME CODE BASE FPR FILE: the answer is CODE with a JSON error.
 refused() {
 	code=$(send "$3" "$4" "$5")
+	desc="$1 -> $2 with a JSON error ($code: $(head -c 160 "$T/resp"))"
 	[ "$code" = "$2" ] && is_json_error "$T/resp"
-	check "$1 -> $2 with a JSON error ($code: $(head -c 160 "$T/resp"))"
+	check "$desc"
 }
 
 run_private() {
@@ -217,7 +218,7 @@ run_media() {
 	[ "$(media "$base" b "$B" "$PUB_SHA")" = 403 ]
 	check "$name: a blocked key gets 403"
 	req "$F" media="$FAM_SHA" | seal f >"$T/m.pgp"
-	refused "$name: a media request with the feed's aud" 403 "$base" "$F" "$T/m.pgp"
+	ENDPOINT=media refused "$name: a media request with the feed's aud" 403 "$base" "$F" "$T/m.pgp"
 	ENDPOINT=media refused "$name: a feed request at /media" 403 "$base" \
 	    "$F" "$T/once.pgp"
 	req "$F" aud="${AUD%/feed}/media" media="$FAM_SHA" | seal f >"$T/m.pgp"

@@ -56,8 +56,9 @@ for b in $NODES; do
 	done
 done
 sort -o "$T/got" "$T/got"
+desc="each post is on exactly the nodes its audience names ($(wc -l <"$T/expect") deliveries)"
 diff "$T/expect" "$T/got" >"$T/diff"
-check "each post is on exactly the nodes its audience names ($(wc -l <"$T/expect") deliveries)"
+check "$desc"
 [ -s "$T/diff" ] && sed 's/^/# /' "$T/diff"
 
 for b in $NODES; do
