@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <sys/wait.h>
 
 #include <stdarg.h>
@@ -18,6 +19,88 @@
 #include "store.h"
 
 static char dir[64];
+
+/*
+ * The durability order of every store write: the temp file's
+ * data is written and fsynced, then renamed over the name, then the
+ * directory is fsynced.  A crash test cannot see a missing fsync (SIGKILL
+ * keeps the page cache), so the unit test is linked with
+ * -Wl,--wrap=fsync,--wrap=renameat and records the calls in order.
+ */
+#define NCALLS	16
+static struct call {
+	char	what;		/* 'f' fsync of a file, 'd' of a directory, 'r' rename */
+	char	path[256];	/* the fsynced path, or the rename's new name */
+	char	from[256];	/* the rename's old name */
+	off_t	size;		/* the fsynced file's size */
+} calls[NCALLS];
+static size_t ncalls;
+
+int	__real_fsync(int);
+int	__real_renameat(int, const char *, int, const char *);
+int	__wrap_fsync(int);
+int	__wrap_renameat(int, const char *, int, const char *);
+
+static struct call *
+record(char what)
+{
+	struct call *c = &calls[ncalls < NCALLS ? ncalls++ : NCALLS - 1];
+
+	memset(c, 0, sizeof(*c));
+	c->what = what;
+	return c;
+}
+
+int
+__wrap_fsync(int fd)
+{
+	struct stat	 sb;
+	struct call	*c;
+	char		 link[64];
+	ssize_t		 n;
+
+	if (fstat(fd, &sb) == 0) {
+		c = record(S_ISDIR(sb.st_mode) ? 'd' : 'f');
+		c->size = sb.st_size;
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		n = readlink(link, c->path, sizeof(c->path) - 1);
+		c->path[n > 0 ? n : 0] = '\0';
+	}
+	return __real_fsync(fd);
+}
+
+int
+__wrap_renameat(int ofd, const char *old, int nfd, const char *new)
+{
+	struct call *c = record('r');
+
+	snprintf(c->from, sizeof(c->from), "%s", old);
+	snprintf(c->path, sizeof(c->path), "%s", new);
+	return __real_renameat(ofd, old, nfd, new);
+}
+
+/* The calls of one write of sub/name (len bytes), exactly and in order. */
+static void
+assert_durable(const char *sub, const char *name, off_t len)
+{
+	char	 want[512];
+	char	*slash;
+
+	assert_int_equal(ncalls, 3);
+	assert_int_equal(calls[0].what, 'f');
+	assert_int_equal(calls[0].size, len);
+	slash = strrchr(calls[0].path, '/');
+	assert_non_null(slash);
+	assert_string_equal(slash + 1, calls[1].from);
+	assert_int_equal(strncmp(calls[1].from, ".tmp-", 5), 0);
+	assert_int_equal(calls[1].what, 'r');
+	assert_string_equal(calls[1].path, name);
+	assert_int_equal(calls[2].what, 'd');
+	snprintf(want, sizeof(want), "%s/%s", dir, sub);
+	assert_string_equal(calls[2].path, want);
+	*slash = '\0';
+	assert_string_equal(calls[0].path, want);
+}
 
 static int
 setup(void **state)
@@ -91,6 +174,37 @@ test_write_read(void **state)
 	assert_false(pf_store_exists(st, "posts/a.json"));
 	assert_int_equal(pf_store_unlink(st, "posts/a.json"), PF_OK);
 	pf_buf_free(&b);
+	pf_store_close(st);
+}
+
+static void
+test_durable_order(void **state)
+{
+	struct pf_store	*st;
+	char		 src[128], sha[PF_SHA256_HEX];
+	size_t		 size;
+	FILE		*f;
+
+	(void)state;
+	assert_int_equal(pf_store_open(dir, 1, &st), PF_OK);
+	ncalls = 0;
+	assert_int_equal(pf_store_write(st, "posts/a.json", "one", 3), PF_OK);
+	assert_durable("posts", "a.json", 3);
+	ncalls = 0;
+	assert_int_equal(pf_store_write(st, "posts/a.json", "uno!", 4), PF_OK);
+	assert_durable("posts", "a.json", 4);
+	snprintf(src, sizeof(src), "%s/pic.png", dir);
+	assert_non_null(f = fopen(src, "w"));
+	fputs("abc", f);
+	fclose(f);
+	ncalls = 0;
+	assert_int_equal(pf_store_add_media(st, "media", src, 100, sha, &size), PF_OK);
+	assert_durable("media", sha, 3);
+	/* Unlinking a name fsyncs its directory. */
+	ncalls = 0;
+	assert_int_equal(pf_store_unlink(st, "posts/a.json"), PF_OK);
+	assert_int_equal(ncalls, 1);
+	assert_int_equal(calls[0].what, 'd');
 	pf_store_close(st);
 }
 
@@ -175,6 +289,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_layout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_durable_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_media, setup, teardown),
