@@ -2,8 +2,9 @@
 # t0210-private: the private POST /feed exchange through nginx and lighttpd,
 # with the request built and the response decrypted by plain gpg and curl
 # (so the wire format does not depend on our client code).  Identities: the
-# owner a, friend f in group "family", friend g not in it, a blocked key b
-# and a stranger s.  Each reader must get exactly its posts across pages;
+# owner a, friend f in group "family", friend g in group "fam" (a name
+# that starts "family": neither reader may get the other group's posts), a
+# blocked key b and a stranger s.  Each reader must get exactly its posts across pages;
 # every refusal must be a 4xx with a JSON body; an idle poll must be a 304
 # that runs no gpg process (strace of the responder's execve calls).
 # POST /media, built and opened with plain gpg too: a reader gets exactly
@@ -17,7 +18,7 @@ for n in a f g b s; do
 done
 A=$(fpr_of a); F=$(fpr_of f); G=$(fpr_of g); B=$(fpr_of b); S=$(fpr_of s)
 pf f id --export | pf a friend add - --group family >/dev/null || exit 99
-pf g id --export | pf a friend add - >/dev/null || exit 99
+pf g id --export | pf a friend add - --group fam >/dev/null || exit 99
 pf b id --export | pf a friend add - >/dev/null || exit 99
 pf a block "$B" >/dev/null || exit 99
 for n in f g b s; do
@@ -42,6 +43,7 @@ post F --to group:family --to "key:$G" "family and g"
 sed -i '$ s/ F$/ FG/' "$T/posts"
 post PFG "public three"
 post F --to group:family "family two"
+post G --to group:fam "fam, not family"
 # Images: one for the family, one public, one in a post deleted below.
 head -c 3000 /dev/urandom >"$T/fam.png"
 head -c 2000 /dev/urandom >"$T/pub.png"
@@ -134,7 +136,7 @@ run_private() {
 	poll "$base" g "$G" 2 "$T/g.ids"
 	check "$name: g polls several pages"
 	sort "$T/g.ids" | cmp -s - <(want G)
-	check "$name: g gets exactly public + key:g posts, once each"
+	check "$name: g gets exactly public + key:g + fam posts, once each"
 	grep -q "^\[GNUPG:\] ENC_TO" "$T/status" &&
 	    [ "$(grep -c '^\[GNUPG:\] ENC_TO' "$T/status")" = 1 ]
 	check "$name: the response is encrypted to one key only"

@@ -294,6 +294,41 @@ test_audiences(void **state)
 	collect_free(&c);
 }
 
+/* One group's name starts another's: each reader gets only its own group. */
+static void
+test_group_prefix(void **state)
+{
+	struct fix	*f = *state;
+	struct pf_post	 p[3];
+	struct collect	 c = { 0 };
+	const char	*fam[] = { "public", "group:fam" };
+	const char	*family[] = { "public", "group:family" };
+	const char	*both[] = { "public", "group:fam", "group:family" };
+
+	mkpost(&p[0], OWNER, ID_BASE, 0, 100, 100, 0, "group:family");
+	mkpost(&p[1], OWNER, ID_BASE, 1, 101, 101, 0, "group:fam");
+	mkpost(&p[2], OWNER, ID_BASE, 2, 102, 102, 0, "group:family");
+	put_posts(f->ix, p, 3, 1);
+
+	page_all(f->ix, fam, 2, "", 10, &c);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.v[0].id, p[1].id);
+	collect_free(&c);
+
+	page_all(f->ix, family, 2, "", 1, &c);
+	assert_int_equal(c.n, 2);
+	assert_string_equal(c.v[0].id, p[0].id);
+	assert_string_equal(c.v[1].id, p[2].id);
+	collect_free(&c);
+
+	page_all(f->ix, both, 3, "", 1, &c);
+	assert_int_equal(c.n, 3);
+	assert_int_equal(has_id(&c, p[0].id), 1);
+	assert_int_equal(has_id(&c, p[1].id), 1);
+	assert_int_equal(has_id(&c, p[2].id), 1);
+	collect_free(&c);
+}
+
 static int
 cmp_seen(const void *a, const void *b)
 {
@@ -964,6 +999,7 @@ main(int argc, char *argv[])
 		cmocka_unit_test(test_cursor),
 		cmocka_unit_test_setup_teardown(test_put_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audiences, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_group_prefix, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_paging_big, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edit_tombstone, setup,
 		    teardown),
