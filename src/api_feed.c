@@ -60,6 +60,7 @@
 #include "keyring.h"
 #include "req.h"
 #include "store.h"
+#include "urls.h"
 
 #define ETAG_FILE	"etag.key"
 #define ETAG_MAX	48
@@ -526,11 +527,14 @@ open_request(struct pf_api *a, const struct pf_http_req *req, const char *hint,
 {
 	struct pf_buf		 plain = { 0 }, aud = { 0 };
 	struct pf_req_want	 w;
+	struct pf_urls		 u;
+	size_t			 i;
 	char			 signer[PF_FPR_MAX];
 	int64_t			 sig_time, now = pf_now_ms() / 1000;
 	enum pf_err		 e;
 
-	if (a->conf->url[0] == '\0')
+	pf_urls_node(a->st, a->conf, &u);
+	if (u.n == 0)
 		return pf_err(PF_ERR_CONFIG, "url is not set in peerfeed.conf");
 	if ((e = pf_envelope_open(a->kr, req->body.data, req->body.len,
 	    (size_t)a->conf->plain_max, &plain, signer, &sig_time)) != PF_OK)
@@ -545,9 +549,11 @@ open_request(struct pf_api *a, const struct pf_http_req *req, const char *hint,
 		    a->conf->window);
 		goto out;
 	}
-	if ((e = pf_buf_printf(&aud, "%s%s", a->conf->url,
-	    kind == PF_REQ_MEDIA ? "/media" : "/feed")) != PF_OK)
-		goto out;
+	/* Any of the node's URLs (doc/PROTOCOL.md, "Base URL"), one a line. */
+	for (i = 0; i < u.n; i++)
+		if ((e = pf_buf_printf(&aud, "%s%s%s", i ? "\n" : "", u.v[i],
+		    kind == PF_REQ_MEDIA ? "/media" : "/feed")) != PF_OK)
+			goto out;
 	w = (struct pf_req_want){ signer, a->self, aud.data, now,
 	    a->conf->window, a->conf->page_max, kind };
 	if ((e = pf_req_parse(plain.data, plain.len, &w, r)) != PF_OK)

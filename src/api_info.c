@@ -3,6 +3,7 @@
 
 #include "api.h"
 #include "http.h"
+#include "urls.h"
 
 static const struct {
 	const char	*name;
@@ -36,20 +37,38 @@ add_endpoints(struct pf_buf *b, const char *url)
 	return e;
 }
 
+/* ,"urls":[..] with every base URL of the node, the preferred first. */
+static enum pf_err
+add_urls(struct pf_buf *b, const struct pf_urls *u)
+{
+	size_t		i;
+	enum pf_err	e;
+
+	e = pf_buf_addstr(b, ",\"urls\":[");
+	for (i = 0; i < u->n && e == PF_OK; i++)
+		if ((e = pf_buf_addstr(b, i ? "," : "")) == PF_OK)
+			e = pf_buf_json_str(b, u->v[i]);
+	return e != PF_OK ? e : pf_buf_addstr(b, "]");
+}
+
 /*
  * {"software":"peerfeed","version":..,"fingerprint":..,"name":..,"url":..,
- *  "protocol":1,"endpoints":{..}}; URLs come from peerfeed.conf, never
- * from the request's Host header.
+ *  "urls":[..],"protocol":1,"endpoints":{..}}; URLs come from peerfeed.conf
+ * and reach.json (urls.h), never from the request's Host header.
  */
 enum pf_err
 pf_api_info(struct pf_api *a, const struct pf_http_req *req, const char *param,
     struct pf_http_resp *resp)
 {
 	struct pf_buf	*b = &resp->body;
+	struct pf_urls	 u;
+	const char	*url;
 	enum pf_err	 e;
 
 	(void)req;
 	(void)param;
+	pf_urls_node(a->st, a->conf, &u);
+	url = u.n > 0 ? u.v[0] : "";
 	if ((e = pf_buf_addstr(b, "{\"software\":\"peerfeed\",\"version\":")) != PF_OK ||
 	    (e = pf_buf_json_str(b, PACKAGE_VERSION)) != PF_OK ||
 	    (e = pf_buf_addstr(b, ",\"protocol\":1,\"fingerprint\":")) != PF_OK ||
@@ -57,9 +76,10 @@ pf_api_info(struct pf_api *a, const struct pf_http_req *req, const char *param,
 	    (e = pf_buf_addstr(b, ",\"name\":")) != PF_OK ||
 	    (e = pf_buf_json_str(b, a->conf->name)) != PF_OK ||
 	    (e = pf_buf_addstr(b, ",\"url\":")) != PF_OK ||
-	    (e = pf_buf_json_str(b, a->conf->url)) != PF_OK ||
+	    (e = pf_buf_json_str(b, url)) != PF_OK ||
+	    (e = add_urls(b, &u)) != PF_OK ||
 	    (e = pf_buf_addstr(b, ",\"endpoints\":{")) != PF_OK ||
-	    (e = add_endpoints(b, a->conf->url)) != PF_OK ||
+	    (e = add_endpoints(b, url)) != PF_OK ||
 	    (e = pf_buf_addstr(b, "}}\n")) != PF_OK)
 		return e;
 	resp->type = "application/json";

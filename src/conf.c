@@ -26,9 +26,10 @@ static const struct conf_key {
 	{ "name", CONF_STR, offsetof(struct pf_conf, name),
 	    sizeof(((struct pf_conf *)0)->name), 0, 0, "",
 	    "display name of the node's owner" },
-	{ "url", CONF_STR, offsetof(struct pf_conf, url),
-	    sizeof(((struct pf_conf *)0)->url), 0, 0, "",
-	    "public base URL of this node's API, e.g. https://example.org/peerfeed" },
+	{ "url", CONF_STR, offsetof(struct pf_conf, url_list),
+	    sizeof(((struct pf_conf *)0)->url_list), 0, 0, "",
+	    "public base URLs of this node's API, the preferred first, separated "
+	    "by commas, e.g. https://example.org/peerfeed" },
 	{ "base_path", CONF_STR, offsetof(struct pf_conf, base_path),
 	    sizeof(((struct pf_conf *)0)->base_path), 0, 0, "/peerfeed",
 	    "path under which the web server passes requests to peerfeed.fcgi" },
@@ -121,16 +122,78 @@ parse_line(char *s, const char *file, int line, struct pf_conf *c)
 	return pf_err(PF_ERR_CONFIG, "%s:%d: unknown key \"%.40s\"", file, line, k);
 }
 
+/*
+ * One entry of the url setting, from p to the next comma (spaces around
+ * it trimmed) into out; the end of the entry into *end.  0 for an empty
+ * entry, one with a space inside, or one too long.
+ */
+static int
+url_entry(const char *p, char *out, size_t size, const char **end)
+{
+	size_t	len;
+
+	p += strspn(p, " \t");
+	*end = p + strcspn(p, ",");
+	len = strcspn(p, ", \t");
+	if (len == 0 || len >= size || p + len + strspn(p + len, " \t") != *end)
+		return 0;
+	memcpy(out, p, len);
+	out[len] = '\0';
+	return 1;
+}
+
+/*
+ * The url setting: at most PF_CONF_URLS http(s) base URLs separated by
+ * commas; the first into c->url.
+ */
 static enum pf_err
-check(const struct pf_conf *c, const char *file)
+check_urls(struct pf_conf *c, const char *file)
+{
+	char		 u[sizeof(c->url)];
+	const char	*p = c->url_list, *end;
+	size_t		 n = 0;
+
+	c->url[0] = '\0';
+	if (*p == '\0')
+		return PF_OK;
+	for (;; p = end + 1) {
+		if (!url_entry(p, u, sizeof(u), &end) ||
+		    (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0))
+			return pf_err(PF_ERR_CONFIG, "%s: url: entry %zu: each URL "
+			    "must start with http:// or https://, hold no space "
+			    "and have at most %zu bytes", file, n + 1, sizeof(u) - 1);
+		if (++n > PF_CONF_URLS)
+			return pf_err(PF_ERR_CONFIG, "%s: url: at most %d URLs",
+			    file, PF_CONF_URLS);
+		if (n == 1)
+			memcpy(c->url, u, sizeof(u));
+		if (*end == '\0')
+			return PF_OK;
+	}
+}
+
+static enum pf_err
+check(struct pf_conf *c, const char *file)
 {
 	if (c->base_path[0] != '/' || strstr(c->base_path, "..") != NULL)
 		return pf_err(PF_ERR_CONFIG, "%s: base_path must start with '/'", file);
-	if (c->url[0] != '\0' && strncmp(c->url, "http://", 7) != 0 &&
-	    strncmp(c->url, "https://", 8) != 0)
-		return pf_err(PF_ERR_CONFIG, "%s: url must start with http:// or "
-		    "https://", file);
-	return PF_OK;
+	return check_urls(c, file);
+}
+
+size_t
+pf_conf_urls(const struct pf_conf *c, char urls[][PF_CONF_URL_MAX], size_t max)
+{
+	const char	*p = c->url_list, *end;
+	size_t		 n = 0;
+
+	if (*p == '\0')
+		return 0;
+	for (; n < max && url_entry(p, urls[n], PF_CONF_URL_MAX, &end); p = end + 1) {
+		n++;
+		if (*end == '\0')
+			break;
+	}
+	return n;
 }
 
 enum pf_err

@@ -8,9 +8,13 @@
 
 #include "pf.h"
 
+#define PF_CONF_URLS	4	/* base URLs in the url setting */
+#define PF_CONF_URL_MAX	512	/* bytes of one, NUL included (PF_URL_MAX) */
+
 struct pf_conf {
 	char	name[128];		/* display name of the owner */
-	char	url[512];		/* public base URL, e.g. https://host/peerfeed */
+	char	url_list[1024];		/* the url setting: base URLs, comma-separated */
+	char	url[PF_CONF_URL_MAX];		/* its first URL, e.g. https://host/peerfeed */
 	char	base_path[128];		/* path prefix of the API, default /peerfeed */
 	long	page_max;		/* posts per page, at most */
 	long	window;			/* seconds a request timestamp may be off */
@@ -27,6 +31,12 @@ void		 pf_conf_defaults(struct pf_conf *);
 enum pf_err	 pf_conf_parse(const char *text, size_t len, const char *file, struct pf_conf *);
 /* Load DIR/peerfeed.conf into c (defaults where absent; the file may be missing). */
 enum pf_err	 pf_conf_load(const char *dir, struct pf_conf *c);
+/*
+ * The base URLs of the url setting of a parsed c, the preferred first,
+ * into urls[0..max); returns how many.
+ */
+size_t		 pf_conf_urls(const struct pf_conf *c,
+		    char urls[][PF_CONF_URL_MAX], size_t max);
 /* The text of a peerfeed.conf holding c, with a comment for every key. */
 enum pf_err	 pf_conf_format(const struct pf_conf *, struct pf_buf *out);
 

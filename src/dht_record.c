@@ -18,6 +18,7 @@
 #include "keyring.h"
 #include "node.h"
 #include "store.h"
+#include "urls.h"
 #ifdef HAVE_OPENDHT
 #include "dht.h"
 #endif
@@ -272,7 +273,8 @@ pf_dht_record_publish(struct pf_node *n, const char *const *urls, size_t nurls,
     int wait_ms, struct pf_buf *rec)
 {
 	struct pf_buf	 b = { 0 };
-	const char	*own[1];
+	struct pf_urls	 u;
+	const char	*own[PF_DHT_URLS_MAX];
 	unsigned	 port;
 	enum pf_err	 e;
 
@@ -280,19 +282,25 @@ pf_dht_record_publish(struct pf_node *n, const char *const *urls, size_t nurls,
 		return pf_err(PF_ERR_CONFIG, "%s has no identity: run peerfeed "
 		    "init", pf_store_path(n->st));
 	if (nurls == 0) {
-		if (n->conf.url[0] == '\0')
+		/* The node's URLs, the preferred first, as many as fit. */
+		pf_urls_node(n->st, &n->conf, &u);
+		if (u.n == 0)
 			return pf_err(PF_ERR_CONFIG, "no URL to publish: set url in "
 			    "peerfeed.conf or give --url");
-		own[0] = n->conf.url;
+		for (; nurls < u.n && nurls < PF_DHT_URLS_MAX; nurls++)
+			own[nurls] = u.v[nurls];
 		urls = own;
-		nurls = 1;
 	}
 	/* Settings first: no signature for a record that cannot go out. */
 	if ((e = pf_dht_check_conf(n->conf.dht_listen, n->conf.dht_bootstrap,
 	    &port)) != PF_OK)
 		return e;
-	if ((e = pf_dht_record_build(n->kr, n->self, urls, nurls, pf_now_ms(),
-	    &b)) == PF_OK &&
+	while ((e = pf_dht_record_build(n->kr, n->self, urls, nurls,
+	    pf_now_ms(), &b)) == PF_ERR_LIMIT && urls == own && nurls > 1) {
+		pf_buf_free(&b);
+		nurls--;
+	}
+	if (e == PF_OK &&
 	    (e = put_bytes(n, n->self, b.data, b.len, wait_ms)) == PF_OK &&
 	    rec != NULL)
 		e = pf_buf_add(rec, b.data, b.len);

@@ -86,8 +86,9 @@ enum pf_err	 pf_dht_record_seen_save(struct pf_store *, const char *fpr,
 typedef void	(*pf_dht_report_fn)(const char *fpr, const char *why, void *arg);
 
 /*
- * Sign the owner's record for urls[0..n) (the node's url setting when n
- * is 0) with the time now and store it in the DHT of the node's
+ * Sign the owner's record for urls[0..n) (when n is 0: the node's URLs,
+ * urls.h, the preferred first, as many as fit PF_DHT_URLS_MAX and
+ * PF_DHT_RECORD_MAX) with the time now and store it in the DHT of the node's
  * dht_listen and dht_bootstrap settings, waiting at most wait_ms.  rec,
  * when not NULL, gets the record published.  The node needs its keyring.
  * PF_ERR_CONFIG when this build has no DHT support or the node no URL.

@@ -10,9 +10,11 @@
  * saved one only when that fetch succeeded, so a stranger cannot divert
  * later runs either.
  *
- * A candidate's GET / also says the node's own URL, which is what its
- * responder checks a request's aud against, so every request names that
- * URL.  It is also where the requests go if it answers for the same
+ * A candidate's GET / also says the node's own URLs, which are what its
+ * responder checks a request's aud against.  A candidate that is one of
+ * them (a URL from the friend's DHT record, say) is used and saved as it
+ * is: the reader keeps the one that answered (doc/PROTOCOL.md, "Base
+ * URL").  Any other candidate's requests name the node's first URL.  It is also where the requests go if it answers for the same
  * fingerprint from here; if not (a home node whose public URL its LAN
  * neighbours cannot reach: a router without hairpin NAT), they go to the
  * address where the node was found (job->via), still naming the node's
@@ -115,7 +117,7 @@ fetch_locate_check(const char *cand, const struct pf_nodeinfo *info,
 	if (strcmp(info->fpr, fpr) != 0)
 		return pf_err(PF_ERR_FORBIDDEN, "%s answers for %s, not %s",
 		    cand, info->fpr, fpr);
-	if (info->url[0] != '\0' && !same_url(info->url, cand)) {
+	if (info->url[0] != '\0' && !pf_nodeinfo_lists(info, cand)) {
 		/*
 		 * Its own name, reached directly if it answers for the same
 		 * key from here (unless it is the URL that just failed),

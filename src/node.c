@@ -64,13 +64,13 @@ pf_node_init(const char *dir, const char *name, const char *email,
 	if ((e = pf_conf_load(pf_store_path(st), &conf)) != PF_OK)
 		goto out;
 	if (strlen(name) >= sizeof(conf.name) || (url != NULL &&
-	    strlen(url) >= sizeof(conf.url))) {
+	    strlen(url) >= sizeof(conf.url_list))) {
 		e = pf_err(PF_ERR_USAGE, "name or URL too long");
 		goto out;
 	}
 	snprintf(conf.name, sizeof(conf.name), "%s", name);
 	if (url != NULL)
-		snprintf(conf.url, sizeof(conf.url), "%s", url);
+		snprintf(conf.url_list, sizeof(conf.url_list), "%s", url);
 	if ((e = pf_conf_format(&conf, &text)) != PF_OK ||
 	    (e = pf_conf_parse(text.data, text.len, "peerfeed.conf", &conf)) != PF_OK ||
 	    (e = pf_keyring_generate(kr, name, email, fpr)) != PF_OK ||

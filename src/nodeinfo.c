@@ -11,6 +11,51 @@
 #include "log.h"
 #include "nodeinfo.h"
 
+/* Two base URLs are the same if they differ by trailing slashes only. */
+static int
+same_url(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	while (la > 0 && a[la - 1] == '/')
+		la--;
+	while (lb > 0 && b[lb - 1] == '/')
+		lb--;
+	return la == lb && strncmp(a, b, la) == 0;
+}
+
+int
+pf_nodeinfo_lists(const struct pf_nodeinfo *info, const char *u)
+{
+	size_t i;
+
+	for (i = 0; i < info->nurls; i++)
+		if (same_url(info->urls[i], u))
+			return 1;
+	return 0;
+}
+
+/* The valid http(s) URLs of "urls" (invalid ones skipped), then url. */
+static void
+parse_urls(struct json_object *doc, struct pf_nodeinfo *out)
+{
+	struct json_object	*a;
+	const char		*s;
+	size_t			 i;
+
+	if (pf_json_get_arr(doc, "urls", 0, 64, &a) == PF_OK)
+		for (i = 0; i < json_object_array_length(a) &&
+		    out->nurls < PF_NODEINFO_URLS; i++)
+			if (pf_json_str(json_object_array_get_idx(a, i), "urls", 9,
+			    PF_URL_MAX - 1, &s) == PF_OK && pf_friend_url_valid(s))
+				snprintf(out->urls[out->nurls++], PF_URL_MAX,
+				    "%s", s);
+	if (out->url[0] != '\0' && !pf_nodeinfo_lists(out, out->url) &&
+	    out->nurls < PF_NODEINFO_URLS)
+		snprintf(out->urls[out->nurls++], PF_URL_MAX, "%s", out->url);
+	pf_err_clear();
+}
+
 /* The members of the answer we use; the rest is ignored. */
 static enum pf_err
 parse(const char *u, const struct pf_buf *body, struct pf_nodeinfo *out)
@@ -33,6 +78,7 @@ parse(const char *u, const struct pf_buf *body, struct pf_nodeinfo *out)
 		if (pf_json_get_str(doc, "url", 1, PF_URL_MAX - 1, &s) == PF_OK &&
 		    pf_friend_url_valid(s))
 			snprintf(out->url, sizeof(out->url), "%s", s);
+		parse_urls(doc, out);
 	}
 	json_object_put(doc);
 	return e;

@@ -12,18 +12,25 @@
 #include "pf.h"
 
 #define PF_NODEINFO_MAX	16384	/* bytes of a GET / answer */
+#define PF_NODEINFO_URLS	8	/* base URLs taken from its "urls" */
 
 struct pf_nodeinfo {
 	char	fpr[PF_FPR_MAX];	/* uppercased */
 	char	name[128];		/* sanitized, "" if none */
 	char	url[PF_URL_MAX];	/* the node's own base URL, "" if none */
+	char	urls[PF_NODEINFO_URLS][PF_URL_MAX];	/* all of them */
+	size_t	nurls;
 };
+
+/* True if u is one of the base URLs the node info lists (url or urls). */
+int		 pf_nodeinfo_lists(const struct pf_nodeinfo *, const char *u);
 
 /*
  * GET <base>/ (no redirects, connect within connect_s seconds, done
  * within twice that) and parse the node info: "fingerprint" (40 or 64 hex
  * digits) is required; "name" and "url" (http or https) are taken when
- * valid.  PF_ERR_NETWORK if the transfer fails or the status is not 200,
+ * valid, and the valid ones of "urls" (at most PF_NODEINFO_URLS; url is
+ * the first of them for a node that lists none).  PF_ERR_NETWORK if the transfer fails or the status is not 200,
  * PF_ERR_INVALID if the answer is not a node info, with the URL in the
  * message.
  */

@@ -48,7 +48,23 @@ known_members(struct json_object *o, enum pf_req_kind kind)
 	return pf_json_only_members(o, kind_members[kind], "request");
 }
 
-/* from == signer, to == self, aud == our endpoint. */
+/* True if s is one of the lines of list. */
+static int
+aud_listed(const char *list, const char *s)
+{
+	size_t	n = strlen(s), len;
+
+	for (;;) {
+		len = strcspn(list, "\n");
+		if (len == n && strncmp(list, s, n) == 0)
+			return 1;
+		if (list[len] == '\0')
+			return 0;
+		list += len + 1;
+	}
+}
+
+/* from == signer, to == self, aud == one of our endpoints. */
 static enum pf_err
 check_parties(struct json_object *o, const struct pf_req_want *w,
     struct pf_req *r)
@@ -72,9 +88,9 @@ check_parties(struct json_object *o, const struct pf_req_want *w,
 		return pf_err(PF_ERR_FORBIDDEN, "to: names another node's key");
 	if ((e = pf_json_get_str(o, "aud", 1, 1024, &s)) != PF_OK)
 		return fail(e, "");
-	if (strcmp(s, w->aud) != 0)
+	if (!aud_listed(w->aud, s))
 		return pf_err(PF_ERR_FORBIDDEN, "aud: not this node's endpoint "
-		    "(%.200s)", w->aud);
+		    "(%.*s)", (int)strcspn(w->aud, "\n"), w->aud);
 	return PF_OK;
 }
 

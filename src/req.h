@@ -24,7 +24,8 @@ enum pf_req_kind {
 struct pf_req_want {
 	const char	*signer;	/* primary fpr of the verified signer */
 	const char	*self;		/* our fingerprint */
-	const char	*aud;		/* our endpoint URL for this kind */
+	const char	*aud;		/* our endpoint URLs for this kind,
+					   one a line */
 	int64_t		 now;		/* seconds since the epoch */
 	long		 window;	/* |now - ts| at most this */
 	long		 page_max;	/* limit at most this */
@@ -48,7 +49,8 @@ struct pf_req {
  * request of want->kind.  Members: v, from, to, aud, ts, nonce, and for
  * PF_REQ_FEED the optional since and limit, for PF_REQ_MEDIA the required
  * media; any other member is refused.  Checks: v == 1; from a fingerprint
- * equal to want->signer; to equal to want->self; aud equal to want->aud;
+ * equal to want->signer; to equal to want->self; aud equal to one line
+ * of want->aud;
  * ts an integer within want->window seconds of want->now (the error names
  * the skew); nonce 32 lowercase hex digits; since, if present, a cursor or
  * RFC 3339 time; limit, if present, at least 1 (larger than page_max gives page_max); media 64 lowercase hex

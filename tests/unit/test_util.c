@@ -123,6 +123,26 @@ test_conf(void **state)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(pf_conf_parse(bad[i], strlen(bad[i]), "t", &c),
 		    PF_ERR_CONFIG);
+	/* Several URLs, the first is url; a bad entry anywhere is refused. */
+	{
+		static const char many[] = "url = https://a.example/p , "
+		    "http://1.2.3.4:8080/p\n";
+		static const char *badu[] = { "url = https://a.example/p,\n",
+		    "url = ,https://a.example/p\n", "url = https://a b\n",
+		    "url = https://a.example/p,,http://b\n",
+		    "url = http://a,http://b,http://c,http://d,http://e\n" };
+		char	u[PF_CONF_URLS][PF_CONF_URL_MAX];
+
+		assert_int_equal(pf_conf_parse(many, sizeof(many) - 1, "t", &c),
+		    PF_OK);
+		assert_string_equal(c.url, "https://a.example/p");
+		assert_int_equal(pf_conf_urls(&c, u, PF_CONF_URLS), 2);
+		assert_string_equal(u[0], "https://a.example/p");
+		assert_string_equal(u[1], "http://1.2.3.4:8080/p");
+		for (i = 0; i < sizeof(badu) / sizeof(badu[0]); i++)
+			assert_int_equal(pf_conf_parse(badu[i], strlen(badu[i]),
+			    "t", &c), PF_ERR_CONFIG);
+	}
 	/* What pf_conf_format writes reads back the same. */
 	assert_int_equal(pf_conf_parse(good, sizeof(good) - 1, "t", &c), PF_OK);
 	assert_int_equal(pf_conf_format(&c, &b), PF_OK);

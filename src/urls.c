@@ -1,0 +1,164 @@
+/* urls.c: a node's base URLs and reach.json (urls.h). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "conf.h"
+#include "json.h"
+#include "store.h"
+#include "urls.h"
+
+#define REACH_FILE	"reach.json"
+
+/* Length of u without trailing slashes. */
+static size_t
+base_len(const char *u)
+{
+	size_t n = strlen(u);
+
+	while (n > 0 && u[n - 1] == '/')
+		n--;
+	return n;
+}
+
+int
+pf_urls_has(const struct pf_urls *l, const char *u)
+{
+	size_t i, n = base_len(u);
+
+	for (i = 0; i < l->n; i++)
+		if (base_len(l->v[i]) == n && strncmp(l->v[i], u, n) == 0)
+			return 1;
+	return 0;
+}
+
+void
+pf_urls_add(struct pf_urls *l, const char *u)
+{
+	if (l->n < PF_URLS_MAX && strlen(u) < PF_URL_MAX && !pf_urls_has(l, u))
+		snprintf(l->v[l->n++], PF_URL_MAX, "%s", u);
+}
+
+/* The "upnp" member of reach.json into s. */
+static enum pf_err
+parse_upnp(struct json_object *o, struct pf_reach_state *s)
+{
+	static const char *const members[] = { "how", "port", "until", NULL };
+	const char	*how;
+	int64_t		 port;
+	enum pf_err	 e;
+
+	if ((e = pf_json_only_members(o, members, REACH_FILE ": upnp")) != PF_OK ||
+	    (e = pf_json_get_str(o, "how", 3, 6, &how)) != PF_OK ||
+	    (e = pf_json_get_int(o, "port", 1, 65535, &port)) != PF_OK ||
+	    (e = pf_json_get_int(o, "until", 0, PF_JSON_INT_MAX,
+	    &s->upnp_until)) != PF_OK)
+		return e;
+	if (strcmp(how, "igd") != 0 && strcmp(how, "natpmp") != 0)
+		return pf_err(PF_ERR_INVALID, REACH_FILE ": upnp: how: \"igd\" "
+		    "or \"natpmp\"");
+	snprintf(s->upnp_how, sizeof(s->upnp_how), "%s", how);
+	s->upnp_port = (unsigned)port;
+	return PF_OK;
+}
+
+/* The members of reach.json into s. */
+static enum pf_err
+parse_reach(struct json_object *o, struct pf_reach_state *s)
+{
+	static const char *const members[] = { "urls", "upnp", NULL };
+	struct json_object	*a, *u;
+	const char		*v;
+	size_t			 i;
+	enum pf_err		 e;
+
+	if ((e = pf_json_only_members(o, members, REACH_FILE)) != PF_OK ||
+	    (e = pf_json_get_arr(o, "urls", 0, PF_URLS_MAX, &a)) != PF_OK)
+		return e;
+	for (i = 0; i < json_object_array_length(a); i++) {
+		if ((e = pf_json_str(json_object_array_get_idx(a, i), "urls", 9,
+		    PF_URL_MAX - 1, &v)) != PF_OK)
+			return e;
+		if (!pf_friend_url_valid(v))
+			return pf_err(PF_ERR_INVALID, REACH_FILE ": urls: \"%.80s\" "
+			    "is not an http:// or https:// URL", v);
+		pf_urls_add(&s->urls, v);
+	}
+	if ((e = pf_json_get_obj(o, "upnp", &u)) == PF_ERR_NOTFOUND) {
+		pf_err_clear();
+		return PF_OK;
+	}
+	return e != PF_OK ? e : parse_upnp(u, s);
+}
+
+enum pf_err
+pf_reach_state_load(struct pf_store *st, struct pf_reach_state *out)
+{
+	struct json_object	*o = NULL;
+	struct pf_buf		 b = { 0 };
+	enum pf_err		 e;
+
+	memset(out, 0, sizeof(*out));
+	if ((e = pf_store_read(st, REACH_FILE, PF_REACH_MAX, &b)) == PF_ERR_NOTFOUND) {
+		pf_err_clear();
+		e = PF_OK;
+	} else if (e == PF_OK &&
+	    (e = pf_json_parse(b.data, b.len, 3, &o)) == PF_OK)
+		e = parse_reach(o, out);
+	if (e != PF_OK)
+		memset(out, 0, sizeof(*out));
+	json_object_put(o);
+	pf_buf_free(&b);
+	return e;
+}
+
+enum pf_err
+pf_reach_state_save(struct pf_store *st, const struct pf_reach_state *s)
+{
+	struct pf_buf	 b = { 0 };
+	size_t		 i;
+	enum pf_err	 e;
+
+	if (s->urls.n == 0 && s->upnp_how[0] == '\0')
+		return pf_store_unlink(st, REACH_FILE);
+	e = pf_buf_addstr(&b, "{\"urls\": [");
+	for (i = 0; i < s->urls.n && e == PF_OK; i++)
+		if ((e = pf_buf_addstr(&b, i ? ", " : "")) == PF_OK)
+			e = pf_buf_json_str(&b, s->urls.v[i]);
+	if (e == PF_OK && s->upnp_how[0] != '\0')
+		e = pf_buf_printf(&b, "],\n \"upnp\": {\"how\": \"%s\", \"port\": "
+		    "%u, \"until\": %lld}}\n", s->upnp_how, s->upnp_port,
+		    (long long)s->upnp_until);
+	else if (e == PF_OK)
+		e = pf_buf_addstr(&b, "]}\n");
+	if (e == PF_OK)
+		e = pf_store_write(st, REACH_FILE, b.data, b.len);
+	pf_buf_free(&b);
+	return e;
+}
+
+void
+pf_urls_node(struct pf_store *st, const struct pf_conf *c, struct pf_urls *out)
+{
+	char			 conf[PF_CONF_URLS][PF_CONF_URL_MAX];
+	struct pf_reach_state	*rs;
+	size_t			 i, n;
+
+	memset(out, 0, sizeof(*out));
+	n = pf_conf_urls(c, conf, PF_CONF_URLS);
+	for (i = 0; i < n; i++)
+		pf_urls_add(out, conf[i]);
+	/* reach.json is about 4 KB parsed: keep it off the stack. */
+	if (st == NULL || (rs = malloc(sizeof(*rs))) == NULL)
+		return;
+	if (pf_reach_state_load(st, rs) == PF_OK)
+		for (i = 0; i < rs->urls.n; i++)
+			pf_urls_add(out, rs->urls.v[i]);
+	else
+		pf_err_clear();
+	free(rs);
+}
