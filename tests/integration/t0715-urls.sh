@@ -47,21 +47,21 @@ check "the private post arrived (aud named the second URL)"
 # Plain requests by hand: aud naming each URL, and one the node lacks.
 A=$FA AUD=
 send() {
-	req "$FB" aud="$1/feed" | seal b >"$T/req.pgp"
+	req "$FB" aud="$1" | seal b >"$T/req.pgp"
 	curl -s -o "$T/resp" -w '%{http_code}' -X POST \
 	    -H "Content-Type: application/pgp-encrypted" \
 	    -H "Peerfeed-From: $FB" --data-binary "@$T/req.pgp" "$LIVE/feed"
 }
-[ "$(send "$THIRD")" = 200 ]
+[ "$(send "$THIRD/feed")" = 200 ]
 check "aud naming reach.json's URL is accepted"
-[ "$(send "$DEAD")" = 200 ]
+[ "$(send "$DEAD/feed")" = 200 ]
 check "aud naming the first (dead) URL is accepted"
-[ "$(send http://127.0.0.1:1/peerfeed)" = 403 ] && grep -q aud "$T/resp"
+[ "$(send http://127.0.0.1:1/peerfeed/feed)" = 403 ] && grep -q aud "$T/resp"
 check "aud naming a URL the node does not have is refused (403, aud)"
-[ "$(send "$LIVE/x")" = 403 ]
-check "aud naming a longer URL than the node's is refused"
+[ "$(send "$LIVE/feed/x")" = 403 ] && [ "$(send "$LIVE/fee")" = 403 ]
+check "aud longer or shorter than a URL's endpoint is refused"
 rm "$T/a/reach.json"
-[ "$(send "$THIRD")" = 403 ]
+[ "$(send "$THIRD/feed")" = 403 ]
 check "once reach.json no longer lists it, that URL is refused"
 
 for bad in "$LIVE,,$DEAD" "$LIVE, ftp://x" "$LIVE," "http://a b" \
