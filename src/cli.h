@@ -53,5 +53,6 @@ int	cli_import(const char *, int, char **);
 int	cli_dht(const char *, int, char **);
 int	cli_discover(const char *, int, char **);
 int	cli_passwd(const char *, int, char **);
+int	cli_reach(const char *, int, char **);
 
 #endif

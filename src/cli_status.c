@@ -29,6 +29,7 @@
 #include "node.h"
 #include "passwd.h"
 #include "post.h"
+#include "reach.h"
 #include "store.h"
 
 #define SUN_PATH_MAX	107
@@ -545,6 +546,25 @@ check_url(struct doctor *d)
 	pf_xfer_free(&x);
 }
 
+/* peerfeed reach: what reach lists, and whether the router has the mapping. */
+static void
+check_reach(struct doctor *d)
+{
+	char why[PF_REACH_WHY_MAX];
+
+	if (strstr(d->n->conf.reach, "upnp") == NULL) {
+		say(d, OK, "reach: no port mapping wanted (reach = %s)",
+		    d->n->conf.reach[0] ? d->n->conf.reach : "(empty)");
+		return;
+	}
+	if (pf_reach_verify(d->n, why, sizeof(why)) == PF_OK)
+		say(d, OK, "reach upnp: %s", why);
+	else
+		say(d, FAIL, "reach upnp: %s: run peerfeed reach and read what "
+		    "it says (its timer renews the mapping every 10 minutes)",
+		    why);
+}
+
 int
 cli_doctor(const char *dir, int argc, char **argv)
 {
@@ -560,6 +580,7 @@ cli_doctor(const char *dir, int argc, char **argv)
 	if (d.n != NULL) {
 		check_index(&d);
 		check_url(&d);
+		check_reach(&d);
 	}
 	pf_node_close(d.n);
 	if (d.fails > 0)

@@ -50,6 +50,17 @@ static const struct conf_key {
 	{ "dht_listen", CONF_STR, offsetof(struct pf_conf, dht_listen),
 	    sizeof(((struct pf_conf *)0)->dht_listen), 0, 0, "",
 	    "UDP port of peerfeed's DHT node, as PORT or *:PORT; empty: any free port" },
+	{ "reach", CONF_STR, offsetof(struct pf_conf, reach),
+	    sizeof(((struct pf_conf *)0)->reach), 0, 0, "",
+	    "how peerfeed reach makes this node reachable from other networks: "
+	    "upnp (a port mapping on the home router); empty: nothing exposed" },
+	{ "reach_port", CONF_NUM, offsetof(struct pf_conf, reach_port), 0,
+	    0, 65535, "0", "TCP port of the local web server that peerfeed reach "
+	    "maps; 0: the port of the first url" },
+	{ "upnp_url", CONF_STR, offsetof(struct pf_conf, upnp_url),
+	    sizeof(((struct pf_conf *)0)->upnp_url), 0, 0, "",
+	    "the home router's UPnP description (http://ROUTER:PORT/rootDesc.xml); "
+	    "empty: find it by SSDP" },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -172,12 +183,62 @@ check_urls(struct pf_conf *c, const char *file)
 	}
 }
 
+/* The reach setting: known methods, separated by commas or spaces. */
+static enum pf_err
+check_reach(const char *s, const char *file)
+{
+	static const char *const methods[] = { "upnp", "onion", NULL };
+	size_t	len, i;
+
+	for (s += strspn(s, ", \t"); *s != '\0'; s += strspn(s, ", \t")) {
+		len = strcspn(s, ", \t");
+		for (i = 0; methods[i] != NULL; i++)
+			if (strlen(methods[i]) == len &&
+			    strncmp(methods[i], s, len) == 0)
+				break;
+		if (methods[i] == NULL)
+			return pf_err(PF_ERR_CONFIG, "%s: reach: unknown method "
+			    "\"%.*s\" (known: upnp, onion)", file, (int)len, s);
+		s += len;
+	}
+	return PF_OK;
+}
+
 static enum pf_err
 check(struct pf_conf *c, const char *file)
 {
+	enum pf_err e;
+
 	if (c->base_path[0] != '/' || strstr(c->base_path, "..") != NULL)
 		return pf_err(PF_ERR_CONFIG, "%s: base_path must start with '/'", file);
+	if (c->upnp_url[0] != '\0' && strncmp(c->upnp_url, "http://", 7) != 0)
+		return pf_err(PF_ERR_CONFIG, "%s: upnp_url must start with "
+		    "http://", file);
+	if ((e = check_reach(c->reach, file)) != PF_OK)
+		return e;
 	return check_urls(c, file);
+}
+
+unsigned
+pf_conf_local_port(const struct pf_conf *c)
+{
+	const char	*h;
+	size_t		 n;
+	unsigned long	 port;
+
+	if (c->reach_port != 0)
+		return (unsigned)c->reach_port;
+	if (c->url[0] == '\0')
+		return 80;
+	h = strstr(c->url, "://") + 3;
+	n = strcspn(h, "/");
+	/* The port follows the last ':' of the authority, after any "]". */
+	while (n > 0 && isdigit((unsigned char)h[n - 1]))
+		n--;
+	if (n > 0 && h[n - 1] == ':' && (port = strtoul(h + n, NULL, 10)) > 0 &&
+	    port <= 65535)
+		return (unsigned)port;
+	return strncmp(c->url, "https:", 6) == 0 ? 443 : 80;
 }
 
 size_t

@@ -23,6 +23,9 @@ struct pf_conf {
 	long	media_max;		/* bytes of one attachment */
 	char	dht_bootstrap[1024];	/* DHT nodes to join by, "host:port ..."; "" = no DHT */
 	char	dht_listen[64];		/* "[ADDR:]PORT" of the DHT node, "" = any port */
+	char	reach[64];		/* methods of peerfeed reach: "upnp", ... */
+	long	reach_port;		/* local web server's port; 0: url's */
+	char	upnp_url[512];		/* router's rootDesc.xml; "" = SSDP */
 };
 
 /* Defaults for every key. */
@@ -37,6 +40,12 @@ enum pf_err	 pf_conf_load(const char *dir, struct pf_conf *c);
  */
 size_t		 pf_conf_urls(const struct pf_conf *c,
 		    char urls[][PF_CONF_URL_MAX], size_t max);
+/*
+ * The TCP port of the local web server for peerfeed reach: reach_port, or
+ * that of the url setting's first URL (80 or 443 by its scheme when it
+ * names none, 80 when there is no url).
+ */
+unsigned	 pf_conf_local_port(const struct pf_conf *c);
 /* The text of a peerfeed.conf holding c, with a comment for every key. */
 enum pf_err	 pf_conf_format(const struct pf_conf *, struct pf_buf *out);
 

@@ -57,6 +57,9 @@ static const struct cli_cmd cmds[] = {
 	    "publish this node's signed URL in the OpenDHT network, find a friend's" },
 	{ "discover", cli_discover, "discover [--timeout S] [--json]",
 	    "list the peerfeed nodes on the LAN (mDNS) and which are friends" },
+	{ "reach", cli_reach, "reach [--json] [-q]",
+	    "make this node reachable from other networks as reach in "
+	    "peerfeed.conf says (upnp: a port mapping on the home router)" },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 

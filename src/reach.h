@@ -1,0 +1,92 @@
+/*
+ * reach.h: making a node at home reachable from other networks (peerfeed
+ * reach, doc/INSTALL.md "Friends on other networks").  reach.c runs the
+ * methods peerfeed.conf's reach setting lists and undoes those it no
+ * longer lists, keeping what it set up in reach.json (urls.h); each
+ * method talks to the world through one file: reach_upnp.c (the only
+ * user of libminiupnpc: UPnP-IGD) and reach_natpmp.c (the only user of
+ * libnatpmp: NAT-PMP).  Built without them (configure --with-upnp=no),
+ * these say so.
+ */
+#ifndef PF_REACH_H
+#define PF_REACH_H
+
+#include "friend.h"
+#include "pf.h"
+
+struct pf_node;
+
+#define PF_REACH_LEASE_S	3600	/* lease of a mapping; renewed each run */
+#define PF_REACH_WHY_MAX	512	/* bytes of a method's reason */
+
+/* A TCP port mapping on the home router, as the router describes it. */
+struct pf_portmap {
+	char	ext_ip[64];		/* external address the router says */
+	char	lan_ip[64];		/* this host, as the router sees it */
+	char	to_ip[64];		/* where the router says it maps to */
+	unsigned to_port;		/* ... and on which port */
+};
+
+/* What one method of the reach setting gave. */
+struct pf_reach_result {
+	const char	*method;		/* "upnp", "onion" */
+	int		 listed;		/* in the reach setting */
+	char		 url[PF_URL_MAX];	/* "" = none */
+	char		 how[8];		/* "igd", "natpmp", "" */
+	char		 why[PF_REACH_WHY_MAX];	/* what happened, one line */
+};
+
+#define PF_REACH_METHODS	2
+
+/* reach.c */
+/*
+ * Check the reach setting s: methods from "upnp" and "onion" separated by
+ * commas or spaces, each once.  PF_ERR_CONFIG naming the word otherwise.
+ */
+enum pf_err	 pf_reach_check_conf(const char *s);
+/*
+ * Do what the node's reach setting lists and undo what it no longer
+ * lists, then save reach.json (under the store's writer lock).  res gets
+ * one result per known method, in a fixed order; *ok is set to 0 when a
+ * listed method gave no URL.  Errors only for the store or the settings.
+ */
+enum pf_err	 pf_reach_run(struct pf_node *, struct pf_reach_result res[],
+		    int *ok);
+/*
+ * For peerfeed doctor: whether the mapping reach.json holds exists on the
+ * router now (UPnP-IGD asks the router; NAT-PMP cannot be asked without
+ * renewing, so only the lease time is said), one line into why.
+ * PF_OK: it exists; PF_ERR_NOTFOUND: none is held, or the router no
+ * longer has it; other errors: reach.json or the router.
+ */
+enum pf_err	 pf_reach_verify(struct pf_node *, char *why, size_t size);
+/* True if the IPv4 address text a is a public unicast address. */
+int		 pf_reach_ip_public(const char *a, const char **range);
+
+/* reach_upnp.c */
+/*
+ * Map TCP port (external and internal) to this host for lease_s seconds
+ * on the UPnP-IGD router at root_url (its rootDesc.xml), or the one SSDP
+ * finds when root_url is "", then read the mapping back into *m.
+ * PF_ERR_NOTFOUND: no IGD; PF_ERR_FORBIDDEN: the router refused;
+ * PF_ERR_NETWORK: it did not answer.  Each message says which.
+ */
+enum pf_err	 pf_upnp_map(const char *root_url, unsigned port,
+		    unsigned lease_s, struct pf_portmap *m);
+/* Remove the mapping of TCP port; PF_OK if the router has none. */
+enum pf_err	 pf_upnp_unmap(const char *root_url, unsigned port);
+/* The router's mapping of TCP port into *m; PF_ERR_NOTFOUND if none. */
+enum pf_err	 pf_upnp_query(const char *root_url, unsigned port,
+		    struct pf_portmap *m);
+
+/* reach_natpmp.c */
+/*
+ * Ask the default gateway by NAT-PMP for its external address and to map
+ * TCP port to this host for lease_s seconds (0: remove the mapping),
+ * waiting at most a few seconds for each answer.  PF_ERR_NOTFOUND: no
+ * NAT-PMP answer; PF_ERR_FORBIDDEN: the gateway refused.
+ */
+enum pf_err	 pf_natpmp_map(unsigned port, unsigned lease_s,
+		    struct pf_portmap *m);
+
+#endif

@@ -1,0 +1,188 @@
+/*
+ * reach_upnp.c: a TCP port mapping on a UPnP-IGD router (reach.h), the
+ * only user of libminiupnpc.  Every exchange with the router is bounded
+ * by the library's socket timeouts (a few seconds each) and SSDP
+ * discovery by UPNP_DISCOVER_MS.  What the router answers is untrusted:
+ * the caller checks the external address, and the mapping is read back
+ * and compared with what was asked.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "reach.h"
+
+#ifndef HAVE_UPNP
+
+static enum pf_err
+no_upnp(void)
+{
+	return pf_err(PF_ERR_CONFIG, "this build of peerfeed has no UPnP "
+	    "support (configure --with-upnp, with libminiupnpc-dev and "
+	    "libnatpmp-dev)");
+}
+
+enum pf_err
+pf_upnp_map(const char *root_url, unsigned port, unsigned lease_s,
+    struct pf_portmap *m)
+{
+	(void)root_url; (void)port; (void)lease_s; (void)m;
+	return no_upnp();
+}
+
+enum pf_err
+pf_upnp_unmap(const char *root_url, unsigned port)
+{
+	(void)root_url; (void)port;
+	return no_upnp();
+}
+
+enum pf_err
+pf_upnp_query(const char *root_url, unsigned port, struct pf_portmap *m)
+{
+	(void)root_url; (void)port; (void)m;
+	return no_upnp();
+}
+
+#else /* HAVE_UPNP */
+
+#include <miniupnpc/miniupnpc.h>
+#include <miniupnpc/upnpcommands.h>
+#include <miniupnpc/upnperrors.h>
+
+#define UPNP_DISCOVER_MS	2000	/* SSDP: wait for routers to answer */
+
+/* The router: its control URL and our address as it sees us. */
+struct igd {
+	struct UPNPUrls	urls;
+	struct IGDdatas	data;
+	char		lan[64];
+};
+
+/* The IGD at root_url, or the first valid one SSDP finds. */
+static enum pf_err
+igd_open(const char *root_url, struct igd *g)
+{
+	struct UPNPDev	*devs;
+	int		 err = 0, r;
+
+	memset(g, 0, sizeof(*g));
+	if (root_url[0] != '\0') {
+		if (UPNP_GetIGDFromUrl(root_url, &g->urls, &g->data, g->lan,
+		    sizeof(g->lan)) != 1)
+			return pf_err(PF_ERR_NOTFOUND, "no UPnP-IGD router "
+			    "answers at %s (upnp_url)", root_url);
+		return PF_OK;
+	}
+	devs = upnpDiscover(UPNP_DISCOVER_MS, NULL, NULL, 0, 0, 2, &err);
+	if (devs == NULL)
+		return pf_err(PF_ERR_NOTFOUND, "no UPnP device answered SSDP "
+		    "discovery within %d ms: UPnP is off on the router, or "
+		    "there is none", UPNP_DISCOVER_MS);
+	r = UPNP_GetValidIGD(devs, &g->urls, &g->data, g->lan, sizeof(g->lan));
+	freeUPNPDevlist(devs);
+	if (r == 1)
+		return PF_OK;
+	if (r != 0)
+		FreeUPNPUrls(&g->urls);
+	return pf_err(PF_ERR_NOTFOUND, "%s", r == 2 ? "the UPnP-IGD router "
+	    "says it is not connected to the internet" : "no UPnP-IGD "
+	    "router among the UPnP devices that answered");
+}
+
+/* The mapping of TCP port p, as the router has it, into *m. */
+static enum pf_err
+igd_query(struct igd *g, const char *p, struct pf_portmap *m)
+{
+	char	ip[64] = "", port[8] = "", desc[80], en[4], dur[16];
+	int	r;
+
+	r = UPNP_GetSpecificPortMappingEntry(g->urls.controlURL,
+	    g->data.first.servicetype, p, "TCP", NULL, ip, port, desc, en, dur);
+	if (r == 714 || r == UPNPCOMMAND_INVALID_ARGS)
+		return pf_err(PF_ERR_NOTFOUND, "the router has no mapping of "
+		    "TCP port %s", p);
+	if (r != UPNPCOMMAND_SUCCESS)
+		return pf_err(PF_ERR_NETWORK, "the router did not say how it "
+		    "maps TCP port %s (%d %s)", p, r, strupnperror(r));
+	pf_log_sanitize(ip, m->to_ip, sizeof(m->to_ip));
+	m->to_port = (unsigned)strtoul(port, NULL, 10);
+	return PF_OK;
+}
+
+enum pf_err
+pf_upnp_map(const char *root_url, unsigned port, unsigned lease_s,
+    struct pf_portmap *m)
+{
+	struct igd	 g;
+	char		 p[8], lease[16], ext[64] = "";
+	int		 r;
+	enum pf_err	 e;
+
+	memset(m, 0, sizeof(*m));
+	if ((e = igd_open(root_url, &g)) != PF_OK)
+		return e;
+	snprintf(p, sizeof(p), "%u", port);
+	snprintf(lease, sizeof(lease), "%u", lease_s);
+	snprintf(m->lan_ip, sizeof(m->lan_ip), "%s", g.lan);
+	r = UPNP_GetExternalIPAddress(g.urls.controlURL,
+	    g.data.first.servicetype, ext);
+	/* The router's words get printed: no control characters. */
+	pf_log_sanitize(ext, m->ext_ip, sizeof(m->ext_ip));
+	if (r != UPNPCOMMAND_SUCCESS || ext[0] == '\0')
+		e = pf_err(PF_ERR_FORBIDDEN, "the router gives no external "
+		    "address (%d %s): it has none to forward from, as a router "
+		    "behind carrier-grade NAT does (doc/INSTALL.md, \"Friends "
+		    "on other networks\")", r, r ? strupnperror(r) : "empty");
+	else if ((r = UPNP_AddPortMapping(g.urls.controlURL,
+	    g.data.first.servicetype, p, p, g.lan, "peerfeed", "TCP", NULL,
+	    lease)) != UPNPCOMMAND_SUCCESS)
+		e = pf_err(PF_ERR_FORBIDDEN, "the router refused to map TCP "
+		    "port %s to %s:%s (%d %s)", p, g.lan, p, r, strupnperror(r));
+	else
+		e = igd_query(&g, p, m);
+	FreeUPNPUrls(&g.urls);
+	return e;
+}
+
+enum pf_err
+pf_upnp_unmap(const char *root_url, unsigned port)
+{
+	struct igd	 g;
+	char		 p[8];
+	int		 r;
+	enum pf_err	 e;
+
+	if ((e = igd_open(root_url, &g)) != PF_OK)
+		return e;
+	snprintf(p, sizeof(p), "%u", port);
+	r = UPNP_DeletePortMapping(g.urls.controlURL, g.data.first.servicetype,
+	    p, "TCP", NULL);
+	FreeUPNPUrls(&g.urls);
+	if (r != UPNPCOMMAND_SUCCESS && r != 714)
+		return pf_err(PF_ERR_NETWORK, "the router did not remove the "
+		    "mapping of TCP port %s (%d %s)", p, r, strupnperror(r));
+	return PF_OK;
+}
+
+enum pf_err
+pf_upnp_query(const char *root_url, unsigned port, struct pf_portmap *m)
+{
+	struct igd	 g;
+	char		 p[8];
+	enum pf_err	 e;
+
+	memset(m, 0, sizeof(*m));
+	if ((e = igd_open(root_url, &g)) != PF_OK)
+		return e;
+	snprintf(p, sizeof(p), "%u", port);
+	snprintf(m->lan_ip, sizeof(m->lan_ip), "%s", g.lan);
+	e = igd_query(&g, p, m);
+	FreeUPNPUrls(&g.urls);
+	return e;
+}
+
+#endif /* HAVE_UPNP */
