@@ -134,9 +134,9 @@ pf_upnp_map(const char *root_url, unsigned port, unsigned lease_s,
 	pf_log_sanitize(ext, m->ext_ip, sizeof(m->ext_ip));
 	if (r != UPNPCOMMAND_SUCCESS || ext[0] == '\0')
 		e = pf_err(PF_ERR_FORBIDDEN, "the router gives no external "
-		    "address (%d %s): it has none to forward from, as a router "
+		    "address (%s): it has none to forward from, as a router "
 		    "behind carrier-grade NAT does (doc/INSTALL.md, \"Friends "
-		    "on other networks\")", r, r ? strupnperror(r) : "empty");
+		    "on other networks\")", r ? strupnperror(r) : "an empty one");
 	else if ((r = UPNP_AddPortMapping(g.urls.controlURL,
 	    g.data.first.servicetype, p, p, g.lan, "peerfeed", "TCP", NULL,
 	    lease)) != UPNPCOMMAND_SUCCESS)
