@@ -1,10 +1,11 @@
 #!/bin/bash
-# t0320-fetch-hostile: one good friend and six bad ones: a node that is
+# t0320-fetch-hostile: one good friend and seven bad ones: a node that is
 # down, one that accepts and never answers, one that sends a 2 GB body,
-# one whose correctly signed page carries a post by someone else, one
+# one whose correctly signed page carries a post by someone else, one that
+# serves a post it signed itself but attributed to someone else, one
 # whose page is not JSON, one whose posts are fine but whose images are
 # not (a wrong digest, more bytes than declared).  Each bad one is named
-# on stderr with its reason, exit status 1, nothing of the first five is
+# on stderr with its reason, exit status 1, nothing of the first six is
 # stored, the last one's posts are kept without the images, and the good
 # friend is fetched all the same, while the others are stalling.  Then
 # the image friend sends an older version of a post it edited: refused
@@ -57,6 +58,13 @@ hostile hang hang || exit 99
 hostile big big || exit 99
 hostile foreign foreign || exit 99
 hostile badjson badjson || exit 99
+hostile forger posts "$T/forger.posts" || exit 99
+# forger signs the other's post: the signature is the friend's, the
+# attributedTo is not.
+mkdir "$T/forger.posts" || exit 99
+cp "$T/other.json" "$T/forger.posts/$OID.json" || exit 99
+pgp forger -u "$(fpr_of forger)" --armor --detach-sign \
+    -o "$T/forger.posts/$OID.json.sig" "$T/other.json" || exit 99
 hostile evil posts "$T/evil.posts" "$T/evil.media" || exit 99
 
 # evil's posts are its own and well signed; its images are not what the
@@ -85,10 +93,12 @@ check "exit status 1 when some friends failed"
 sed 's/^/# /' "$T/f.err"
 [ "$(stored me good)" = "$GOOD_POST" ]
 check "the good friend was fetched"
-for n in down hang big foreign badjson; do
+leak=""
+for n in down hang big foreign badjson forger; do
 	f=$(fpr_of "$n")
-	[ -z "$(ls "$T/me/friends/$f/posts")" ] || exit 1
+	[ -z "$(ls "$T/me/friends/$f/posts")" ] || leak="$leak $n"
 done
+[ -z "$leak" ]
 check "nothing of any bad friend was stored"
 ! grep -rq "by someone else" "$T/me/friends"
 check "the foreign post is nowhere"
@@ -100,6 +110,11 @@ grep "$(fpr_of big)" "$T/f.err" | grep -qi "larger than"
 check "2 GB body: named, aborted at the cap"
 grep "$(fpr_of foreign)" "$T/f.err" | grep -q "attributedTo is $(fpr_of other)"
 check "foreign post: named, attributedTo is someone else"
+grep "$(fpr_of forger)" "$T/f.err" | grep -q "attributedTo is $(fpr_of other)"
+check "a post the friend signed for someone else: named, attributedTo"
+pf me timeline >"$T/timeline" && ! grep -q "by someone else" "$T/timeline" &&
+    pf me check --verify >/dev/null
+check "the forged post is in no timeline; check --verify is clean"
 grep "$(fpr_of badjson)" "$T/f.err" | grep -qi "json"
 check "invalid JSON: named, the JSON rule"
 FE=$(fpr_of evil)
@@ -112,8 +127,8 @@ grep "$FE" "$T/f.err" | grep -q "attachment $S2: more than the 3008 bytes the po
 check "oversize image: cut off at the declared size, named"
 grep "$FE" "$T/f.err" | grep -q "2 of 2 attachments failed, posts kept"
 check "the image friend counts as failed, its posts kept"
-grep -q "7 friends: 1 ok (0 idle), 6 failed" "$T/f.out"
-check "summary: 7 friends, 1 ok, 6 failed"
+grep -q "8 friends: 1 ok (0 idle), 7 failed" "$T/f.out"
+check "summary: 8 friends, 1 ok, 7 failed"
 [ $secs -lt 60 ]
 check "the whole run is bounded by the slowest timeout ($secs s)"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["result"]!="ok" and d["cursor"]==""' \
@@ -122,7 +137,7 @@ check "a failed friend's state records the reason and keeps its cursor"
 
 # Second run, the image friend alone: it replays the first version of the
 # post it edited.  The stored edit stays; the images are tried again.
-for n in down hang big foreign badjson; do
+for n in down hang big foreign badjson forger; do
 	rm -rf "$T/me/friends/$(fpr_of "$n")"
 done
 cp "$T/evil.old/$E3.json" "$T/evil.old/$E3.json.sig" "$T/evil.posts/"
