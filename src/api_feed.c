@@ -520,6 +520,35 @@ envelope_precheck(struct pf_api *a, const struct pf_http_req *req, int *armor)
 	return PF_OK;
 }
 
+#define RETIRED_WAIT_MS	2000	/* for a reindex to swap its index in */
+#define RETIRED_STEP_MS	20
+
+/*
+ * Remember the request's nonce in the index in place.  A reindex retires
+ * the old index before it copies the nonces over (pf_index_retire), so a
+ * nonce refused there waits for the new index, which then holds every
+ * nonce the old one had.
+ */
+static enum pf_err
+nonce_remember(struct pf_api *a, const char *nonce, int64_t now)
+{
+	enum pf_err	e;
+	int		waited;
+
+	for (waited = 0; ; waited += RETIRED_STEP_MS) {
+		e = pf_index_nonce_add(a->ix, nonce, now, now + 2 * a->conf->window);
+		if (e != PF_ERR_LOCKED || waited >= RETIRED_WAIT_MS)
+			break;
+		usleep(RETIRED_STEP_MS * 1000);
+		if ((e = pf_index_reopen(&a->ix)) != PF_OK)
+			return e;
+	}
+	if (e == PF_ERR_LOCKED)
+		return pf_err(PF_ERR_LOCKED, "the index was replaced by a "
+		    "reindex that did not finish: run peerfeed reindex");
+	return e;
+}
+
 /* Steps 4 and 5: open the envelope and check the request of kind in it. */
 static enum pf_err
 open_request(struct pf_api *a, const struct pf_http_req *req, const char *hint,
@@ -558,7 +587,7 @@ open_request(struct pf_api *a, const struct pf_http_req *req, const char *hint,
 	    a->conf->window, a->conf->page_max, kind };
 	if ((e = pf_req_parse(plain.data, plain.len, &w, r)) != PF_OK)
 		goto out;
-	e = pf_index_nonce_add(a->ix, r->nonce, now, now + 2 * a->conf->window);
+	e = nonce_remember(a, r->nonce, now);
 out:
 	pf_buf_free(&plain);
 	pf_buf_free(&aud);

@@ -9,6 +9,7 @@
 
 #include <json-c/json.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -466,11 +467,101 @@ count_problem(const char *file, const char *problem, void *arg)
 	(*(size_t *)arg)++;
 }
 
+/*
+ * The inode of the data.mdb a /proc/<pid>/maps line maps, if the line's
+ * path is under prefix (the node's index, or index.new where a reindex
+ * put the old one before deleting it); 0 otherwise.  A line is
+ * "range perms offset dev inode path".
+ */
+static unsigned long long
+maps_index_ino(const char *line, const char *prefix)
+{
+	const char	*p = line, *path;
+	char		*end;
+	unsigned long long ino;
+	int		 i;
+
+	for (i = 0; i < 4 && p != NULL; i++)
+		if ((p = strchr(p, ' ')) != NULL)
+			p++;
+	if (p == NULL)
+		return 0;
+	errno = 0;
+	ino = strtoull(p, &end, 10);
+	if (errno != 0 || end == p || (path = strchr(end, '/')) == NULL ||
+	    strncmp(path, prefix, strlen(prefix)) != 0 ||
+	    strstr(path + strlen(prefix), "/data.mdb") == NULL)
+		return 0;
+	return ino;
+}
+
+/* 1 if process pid maps an index data.mdb under prefix other than ino. */
+static int
+maps_stale(const char *pid, const char *prefix, unsigned long long ino)
+{
+	char			 path[300], line[PATH_MAX + 128];
+	unsigned long long	 got;
+	FILE			*f;
+	int			 stale = 0;
+
+	snprintf(path, sizeof(path), "/proc/%s/maps", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;	/* gone, or another user's: not ours to judge */
+	while (!stale && fgets(line, sizeof(line), f) != NULL)
+		stale = (got = maps_index_ino(line, prefix)) != 0 && got != ino;
+	fclose(f);
+	return stale;
+}
+
+/*
+ * Processes that still have an index open that a reindex replaced: a
+ * responder reopens the index at its next request (pf_index_reopen), so
+ * one listed here has been idle since, or is too old to reopen, and
+ * would serve stale pages and put nonces where no one reads them.  The
+ * kernel's own record, /proc/<pid>/maps, names the inode of each mapped
+ * file (Linux; other users' processes are not readable).
+ */
+static void
+check_stale_index(struct doctor *d)
+{
+	char		 real[PATH_MAX], prefix[PATH_MAX + 32], pids[128] = "";
+	struct stat	 sb;
+	struct dirent	*de;
+	DIR		*proc;
+	size_t		 n = 0, len = 0;
+	int		 k;
+
+	if (realpath(d->dir, real) == NULL)
+		return;
+	k = snprintf(prefix, sizeof(prefix), "%s/index/data.mdb", real);
+	if (k < 0 || (size_t)k >= sizeof(prefix) || stat(prefix, &sb) == -1 ||
+	    (proc = opendir("/proc")) == NULL)
+		return;
+	prefix[strlen(prefix) - strlen("/data.mdb")] = '\0';
+	while ((de = readdir(proc)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
+		    !maps_stale(de->d_name, prefix, (unsigned long long)sb.st_ino))
+			continue;
+		if (len < sizeof(pids) - 16)
+			len += (size_t)snprintf(pids + len, sizeof(pids) - len,
+			    "%s%s", n > 0 ? " " : "", de->d_name);
+		n++;
+	}
+	closedir(proc);
+	/* A warning: a current responder reopens before it answers. */
+	if (n > 0)
+		say(d, WARN, "%zu process%s (pid %s) still hold%s the index "
+		    "a reindex replaced: a responder reopens it at its next "
+		    "request; restart one that still does after that "
+		    "(systemctl restart peerfeed)", n, n == 1 ? "" : "es", pids,
+		    n == 1 ? "s" : "");
+}
+
 /* The index exists and agrees with the files (pf_node_check). */
 static void
 check_index(struct doctor *d)
 {
-	char	*path;
+	char	*path, retired[8];
 	size_t	 problems = 0;
 
 	if (!pf_store_exists(d->n->st, "index/data.mdb")) {
@@ -490,6 +581,12 @@ check_index(struct doctor *d)
 		    problems == 1 ? "" : "s");
 	else
 		say(d, OK, "the index agrees with the post files");
+	if (d->n->ix != NULL && pf_index_meta_get(d->n->ix,
+	    PF_INDEX_META_RETIRED, retired, sizeof(retired)) == PF_OK)
+		say(d, FAIL, "the index in place was retired by a reindex that "
+		    "did not finish (responders refuse private requests): run "
+		    "peerfeed reindex");
+	check_stale_index(d);
 	free(path);
 }
 

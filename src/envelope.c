@@ -14,6 +14,7 @@
 #include <gcrypt.h>
 
 #include "envelope.h"
+#include "envelope_int.h"
 #include "keyring_int.h"
 
 /* Summary bits that make a signature unacceptable ((d) request step 7). */
@@ -24,12 +25,6 @@
 	GPGME_SIGSUM_SYS_ERROR | GPGME_SIGSUM_TOFU_CONFLICT)
 
 #define OWN_KEYIDS	16	/* encryption subkeys of ours looked at */
-
-/* OpenPGP packet tags (RFC 4880 section 4.3). */
-enum {
-	PKT_PKESK = 1, PKT_SIG = 2, PKT_SKESK = 3, PKT_SED = 9,
-	PKT_SEIPD = 18, PKT_AEAD = 20
-};
 
 /* The plaintext sink of pf_envelope_open: bounded, remembers overflow. */
 struct sink {
@@ -80,8 +75,8 @@ b64_decode(const char *p, const char *end, struct pf_buf *out)
  * decode its body into bin and return PF_OK; binary data is copied as it
  * is.  The CRC line and the end line close the body.
  */
-static enum pf_err
-dearmor(const char *data, size_t len, const char *kind, struct pf_buf *bin)
+enum pf_err
+pf_pgp_dearmor(const char *data, size_t len, const char *kind, struct pf_buf *bin)
 {
 	char		 begin[64];
 	const char	*p = data, *end = data + len, *body, *stop;
@@ -151,8 +146,8 @@ short_:
  * and whether that length is partial.  *off moves to the body.  Old-format
  * indeterminate lengths are refused.
  */
-static enum pf_err
-pkt_header(const unsigned char *p, size_t n, size_t *off, int *tag,
+enum pf_err
+pf_pgp_header(const unsigned char *p, size_t n, size_t *off, int *tag,
     size_t *blen, int *partial)
 {
 	size_t	i = *off, k, ll;
@@ -224,8 +219,8 @@ pf_envelope_precheck_sig(const void *sig, size_t len)
 	int		tag = 0, partial = 0;
 	enum pf_err	e;
 
-	if ((e = dearmor(sig, len, "SIGNATURE", &bin)) != PF_OK ||
-	    (e = pkt_header((unsigned char *)bin.data, bin.len, &off, &tag,
+	if ((e = pf_pgp_dearmor(sig, len, "SIGNATURE", &bin)) != PF_OK ||
+	    (e = pf_pgp_header((unsigned char *)bin.data, bin.len, &off, &tag,
 	    &blen, &partial)) != PF_OK) {
 		e = refile(PF_ERR_BADSIG, "not a detached signature");
 		goto out;
@@ -264,8 +259,8 @@ keyid_ours(const char *const *keyids, const unsigned char *keyid)
  * The libgcrypt digest of an OpenPGP hash algorithm (RFC 4880 9.4) we
  * accept in a signature: SHA-2 only, never MD5, SHA-1 or RIPEMD-160.
  */
-static int
-hash_ok(int algo)
+int
+pf_pgp_hash(int algo)
 {
 	switch (algo) {
 	case 8:
@@ -335,8 +330,8 @@ pf_envelope_precheck_binds(const void *data, size_t len, const void *sig,
 	if ((e = pf_envelope_precheck_sig(sig, siglen)) != PF_OK)
 		return e;
 	/* One signature packet, as precheck_sig just found. */
-	if ((e = dearmor(sig, siglen, "SIGNATURE", &bin)) != PF_OK ||
-	    (e = pkt_header((unsigned char *)bin.data, bin.len, &off, &tag,
+	if ((e = pf_pgp_dearmor(sig, siglen, "SIGNATURE", &bin)) != PF_OK ||
+	    (e = pf_pgp_header((unsigned char *)bin.data, bin.len, &off, &tag,
 	    &blen, &partial)) != PF_OK)
 		goto bad;
 	p = (unsigned char *)bin.data + off;
@@ -350,7 +345,7 @@ pf_envelope_precheck_binds(const void *data, size_t len, const void *sig,
 		pf_err(e, "signature: type 0x%02x, not over binary data", p[1]);
 		goto out;
 	}
-	if ((algo = hash_ok(p[3])) == 0) {
+	if ((algo = pf_pgp_hash(p[3])) == 0) {
 		pf_err(e, "signature: hash algorithm %d is not SHA-2", p[3]);
 		goto out;
 	}
@@ -440,14 +435,14 @@ pf_envelope_precheck_msg(const void *msg, size_t len,
 	int		 tag, partial, npkesk = 0, ndata = 0;
 	enum pf_err	 e;
 
-	if ((e = dearmor(msg, len, "MESSAGE", &bin)) != PF_OK) {
+	if ((e = pf_pgp_dearmor(msg, len, "MESSAGE", &bin)) != PF_OK) {
 		e = refile(PF_ERR_CRYPTO, "not an OpenPGP message");
 		goto out;
 	}
 	p = (unsigned char *)bin.data;
 	while (off < bin.len && ndata == 0) {
 		tag = -1;
-		if ((e = pkt_header(p, bin.len, &off, &tag, &blen,
+		if ((e = pf_pgp_header(p, bin.len, &off, &tag, &blen,
 		    &partial)) != PF_OK || (body = off, e = pkt_skip(p, bin.len,
 		    &off, blen, partial)) != PF_OK) {
 			/* A signed-only message is named as such, not corrupt. */
@@ -509,7 +504,7 @@ sig_good(const struct pf_envelope_sig *g)
 	if (g->wrong_key_usage)
 		return pf_err(PF_ERR_BADSIG, "signature made by a key not "
 		    "meant for signing");
-	if (hash_ok(g->hash_algo) == 0)
+	if (pf_pgp_hash(g->hash_algo) == 0)
 		return pf_err(PF_ERR_BADSIG, "signature: hash algorithm %d is "
 		    "not SHA-2 (SHA-1 and older are refused)", g->hash_algo);
 	if (!g->sub_can_sign || g->sub_unusable)
@@ -680,7 +675,15 @@ pf_envelope_verify(struct pf_keyring *kr, const void *data, size_t len,
 	}
 	sig_summarize(kr, gpgme_op_verify_result(kr->ctx), &g, reason,
 	    sizeof(reason));
-	e = pf_envelope_precheck(len, len, &g, PF_ERR_BADSIG, want, signer);
+	/*
+	 * gpg's verdict proves the signature; what gpgme does not report is
+	 * the signature class, which must be 0x00 (binary document), not
+	 * 0x01 (text, whose line endings gpg normalizes): pf_envelope_binds
+	 * checks it from the packet, with the version, hash and issuer.
+	 */
+	if ((e = pf_envelope_precheck(len, len, &g, PF_ERR_BADSIG, want,
+	    signer)) == PF_OK)
+		e = pf_envelope_binds(kr, data, len, sig, siglen, want);
 out:
 	gpgme_data_release(sd);
 	gpgme_data_release(td);

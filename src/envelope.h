@@ -15,12 +15,23 @@ enum pf_err	 pf_envelope_sign(struct pf_keyring *, const void *data, size_t len,
 		    struct pf_buf *sig);
 /*
  * Verify a detached signature over data: exactly one signature packet and
- * no literal data in sig, exactly one good signature, made by a usable
- * (not revoked, expired, disabled) signing (sub)key of the pinned key whose
- * primary fingerprint is author.  PF_ERR_BADSIG with the reason otherwise.
+ * no literal data in sig; gpg's verdict: exactly one good signature, made
+ * by a usable (not revoked, expired, disabled) signing (sub)key of the
+ * pinned key whose primary fingerprint is author; then pf_envelope_binds
+ * (a v4 signature of class 0x00 over binary data, SHA-2).  PF_ERR_BADSIG
+ * with the reason otherwise.
  */
 enum pf_err	 pf_envelope_verify(struct pf_keyring *, const void *data, size_t len,
 		    const void *sig, size_t siglen, const char *author);
+/*
+ * pf_envelope_verify for the fetcher, one post after another: the same
+ * verdict without a gpg process per post when the signature is by an
+ * Ed25519 (sub)key of author (envelope_post.c verifies it in the process
+ * with libgcrypt, from the author's key exported once); any other case
+ * goes to pf_envelope_verify.  PF_ERR_BADSIG with the reason.
+ */
+enum pf_err	 pf_envelope_verify_post(struct pf_keyring *, const void *data,
+		    size_t len, const void *sig, size_t siglen, const char *author);
 /*
  * Sign with the owner's key and encrypt to the pinned key to_fpr only
  * (no encrypt-to, hidden recipient id).  armor: ASCII output.
@@ -65,9 +76,9 @@ enum pf_err	 pf_envelope_precheck_msg(const void *msg, size_t len,
  * pf_envelope_precheck_binds: sig (armored or binary) is one v4 signature
  * over binary data with a SHA-2 hash, issued by one of keyids (16
  * uppercase hex digits each; NULL-terminated), and the first 16 bits of
- * the digest it carries match data's.  No public-key operation: for a
- * post whose page was already verified (the fetcher), this binds the
- * stored .sig to the post and its author.  PF_ERR_BADSIG otherwise.
+ * the digest it carries match data's.  No public-key operation, so not a
+ * verification (the 16 bits are not signed: anyone can set them): what
+ * pf_envelope_verify checks beyond gpg's verdict.  PF_ERR_BADSIG otherwise.
  */
 enum pf_err	 pf_envelope_precheck_binds(const void *data, size_t len,
 		    const void *sig, size_t siglen, const char *const *keyids);

@@ -210,6 +210,7 @@ struct pf_fetch_stats {
 	size_t	posts;		/* stored */
 	size_t	pages;
 	size_t	media;		/* attachments stored */
+	size_t	badsig;		/* posts refused: signature did not verify */
 	size_t	bytes;		/* response bytes received */
 };
 

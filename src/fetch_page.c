@@ -2,9 +2,9 @@
  * fetch_page.c: the pure parts of fetching: the request plaintext a
  * friend's responder expects (req.c is the other side), and the checks on
  * the response plaintext once pf_envelope_open() has verified that the
- * friend signed it.  That one signature authenticates every post in the
- * page; what is checked here is that the page answers our request (from,
- * to, nonce) and that every post in it is the friend's and well-formed.
+ * friend signed it.  What is checked here is that the page answers our
+ * request (from, to, nonce) and that every post in it is the friend's and
+ * well-formed; each post's own signature is verified by fetch_store.c.
  */
 #include "config.h"
 

@@ -292,6 +292,73 @@ lock_reserve(const char *path)
 	return PF_OK;
 }
 
+/* Remember which data.mdb the environment has open (pf_index_moved). */
+static enum pf_err
+identity(struct pf_index *ix, const char *data)
+{
+	struct stat	sb;
+	int		fd;
+
+	if (mdb_env_get_fd(ix->env, &fd) != 0 || fstat(fd, &sb) == -1)
+		return pf_err(PF_ERR_INDEX, "index: %s: cannot stat", data);
+	snprintf(ix->data, sizeof(ix->data), "%s", data);
+	ix->dev = sb.st_dev;
+	ix->ino = sb.st_ino;
+	return PF_OK;
+}
+
+int
+pf_index_moved(const struct pf_index *ix)
+{
+	struct stat sb;
+
+	if (stat(ix->data, &sb) == -1)
+		return 0;
+	return sb.st_ino != ix->ino || sb.st_dev != ix->dev;
+}
+
+enum pf_err
+pf_index_reopen(struct pf_index **ix)
+{
+	struct pf_index	*nx;
+	const char	*path;
+	enum pf_err	 e;
+
+	if (!pf_index_moved(*ix))
+		return PF_OK;
+	if (mdb_env_get_path((*ix)->env, &path) != 0)
+		return pf_err(PF_ERR_INDEX, "index: no path");
+	if ((e = pf_index_open(path, (*ix)->flags, &nx)) != PF_OK)
+		return e;
+	pf_index_close(*ix);
+	*ix = nx;
+	return PF_OK;
+}
+
+static int
+retire_txn(struct pf_index *ix, MDB_txn *txn, void *arg)
+{
+	MDB_val	key;
+	int	rc;
+
+	if (*(int *)arg)
+		return pf_index_meta_write(ix, txn, META_RETIRED, "1");
+	key.mv_data = (void *)META_RETIRED;
+	key.mv_size = strlen(META_RETIRED);
+	rc = mdb_del(txn, ix->meta, &key, NULL);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+enum pf_err
+pf_index_retire(struct pf_index *ix, int on)
+{
+	int rc;
+
+	if ((rc = pf_index_write_txn(ix, retire_txn, &on)) != 0)
+		return pf_index_lmdb_err(rc, on ? "retire" : "unretire");
+	return PF_OK;
+}
+
 /*
  * Open the environment at path.  A map smaller than the configured size
  * is grown to it; a bigger one (grown earlier) is kept.
@@ -336,7 +403,7 @@ pf_index_open(const char *path, unsigned flags, struct pf_index **out)
 		e = pf_index_lmdb_err(rc, "set map size");
 		goto out;
 	}
-	if ((e = open_dbis(ix)) != PF_OK)
+	if ((e = open_dbis(ix)) != PF_OK || (e = identity(ix, data)) != PF_OK)
 		goto out;
 	*out = ix;
 	ix = NULL;

@@ -57,6 +57,27 @@ typedef enum pf_err (*pf_index_fn)(const struct pf_entry *, void *arg);
  */
 enum pf_err	 pf_index_open(const char *path, unsigned flags, struct pf_index **out);
 void		 pf_index_close(struct pf_index *);
+/*
+ * 1 if the data.mdb at the index's path is no longer the file it opened:
+ * a reindex swapped a new index in (one stat(2), so a long-lived reader
+ * can ask before every request).  0 otherwise, also if there is none.
+ */
+int		 pf_index_moved(const struct pf_index *);
+/*
+ * If pf_index_moved(*ix), open the index now at its path with the same
+ * flags and close the old one; *ix is then the new one.  On failure *ix
+ * is left as it was.
+ */
+enum pf_err	 pf_index_reopen(struct pf_index **ix);
+/*
+ * Mark ix retired (on 1) or not (on 0): a reindex retires the old index
+ * before it copies the nonces over and swaps the new one in, so from then
+ * on pf_index_nonce_add refuses to add a nonce to it (PF_ERR_LOCKED) and
+ * no nonce can be lost to the old file.  Works on a read-only handle.
+ */
+enum pf_err	 pf_index_retire(struct pf_index *, int on);
+/* The meta key pf_index_retire sets (pf_index_meta_get finds it). */
+#define PF_INDEX_META_RETIRED	"index.retired"
 
 /* One post to store: parsed post plus its exact bytes and signature. */
 struct pf_index_item {
@@ -123,7 +144,8 @@ enum pf_err	 pf_index_meta_put(struct pf_index *, const char *key, const char *v
 
 /*
  * Remember a request nonce until expires_s (seconds since the epoch),
- * purging expired ones first.  PF_ERR_REPLAY if it is already there.
+ * purging expired ones first.  PF_ERR_REPLAY if it is already there;
+ * PF_ERR_LOCKED if a reindex retired ix (pf_index_reopen, then again).
  * Works in a PF_INDEX_RDONLY index too: nonces are the one thing a reader
  * writes, in a tiny transaction of their own.
  */

@@ -28,6 +28,9 @@
 #ifndef PF_INDEX_INT_H
 #define PF_INDEX_INT_H
 
+#include <sys/types.h>
+
+#include <limits.h>
 #include <stdint.h>
 
 #include <lmdb.h>
@@ -56,7 +59,14 @@ struct pf_index {
 	MDB_dbi		 nonces;
 	MDB_dbi		 nexp;
 	unsigned	 flags;
+	char		 data[PATH_MAX];	/* path of its data.mdb */
+	dev_t		 dev;			/* and that file's identity, */
+	ino_t		 ino;			/* taken at open */
 };
+
+#define META_RETIRED	PF_INDEX_META_RETIRED
+/* What a write step returns into a retired index (never an LMDB code). */
+#define RC_RETIRED	(-1)
 
 /* A decoded posts value; pointers into the LMDB page. */
 struct val {

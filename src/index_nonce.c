@@ -82,8 +82,13 @@ nonce_txn(struct pf_index *ix, MDB_txn *txn, void *arg)
 	MDB_val		 key, data;
 	size_t		 len = strlen(a->nonce);
 	int64_t		 exp = 0;
+	char		 retired[8];
 	int		 rc;
 
+	/* A reindex is copying this index's nonces over: not one more. */
+	if (pf_index_meta_read(ix, txn, META_RETIRED, retired,
+	    sizeof(retired)) == 0)
+		return RC_RETIRED;
 	if ((rc = nonce_purge(ix, txn, a->now_s)) != 0)
 		return rc;
 	key.mv_data = (void *)a->nonce;
@@ -124,6 +129,8 @@ pf_index_nonce_add(struct pf_index *ix, const char *nonce, int64_t now_s,
 	rc = pf_index_write_txn(ix, nonce_txn, &a);
 	if (rc == MDB_KEYEXIST)
 		return pf_err(PF_ERR_REPLAY, "nonce: already seen");
+	if (rc == RC_RETIRED)
+		return pf_err(PF_ERR_LOCKED, "index: replaced by a reindex");
 	return rc == 0 ? PF_OK : pf_index_lmdb_err(rc, "nonce");
 }
 

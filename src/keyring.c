@@ -200,6 +200,8 @@ cache_free(struct pf_keyring *kr)
 	kr->keys = NULL;
 	kr->nkeys = 0;
 	kr->self = NULL;
+	kr->sk_author[0] = '\0';
+	kr->nsk = 0;
 }
 
 /* Append every key of a started keylist operation to *keys. */

@@ -6,6 +6,7 @@
 #define PF_KEYRING_INT_H
 
 #include <limits.h>
+#include <stdint.h>
 
 #include <gpgme.h>
 
@@ -17,12 +18,28 @@
  * at open and after every change; self points into keys (or is NULL
  * before `peerfeed init`).
  */
+#define PF_SIGKEYS_MAX	8	/* signing (sub)keys of one author kept */
+
+/* An Ed25519 signing (sub)key's public part (envelope_post.c). */
+struct pf_sigkey {
+	unsigned char	 keyid[8];
+	unsigned char	 q[33];		/* 0x40, then the point */
+	int64_t		 created;	/* seconds */
+};
+
+/*
+ * sk caches the usable Ed25519 signing (sub)keys of one author, sk_author
+ * ("" none), for envelope_post.c; a cache reload empties it.
+ */
 struct pf_keyring {
 	char		 home[PATH_MAX];
 	gpgme_ctx_t	 ctx;
 	gpgme_key_t	*keys;
 	size_t		 nkeys;
 	gpgme_key_t	 self;
+	char		 sk_author[PF_FPR_MAX];
+	struct pf_sigkey sk[PF_SIGKEYS_MAX];
+	size_t		 nsk;
 };
 
 /*

@@ -74,8 +74,13 @@ serve(struct pf_http *h, struct pf_api *api)
 		pf_http_resp_reset(&resp);
 		resp.who[0] = '\0';
 		pf_err_clear();
+		/*
+		 * A reindex swaps a new index in under a running responder:
+		 * one stat(2) per request notices it (pf_index_reopen).
+		 */
 		if ((e = pf_http_read(h, api->conf->base_path,
-		    (size_t)api->conf->body_max, &req)) != PF_OK)
+		    (size_t)api->conf->body_max, &req)) != PF_OK ||
+		    (e = pf_index_reopen(&api->ix)) != PF_OK)
 			pf_http_error(&resp, e, pf_errmsg());
 		else
 			e = pf_route_dispatch(api, &req, &resp);
@@ -142,6 +147,7 @@ main(int argc, char *argv[])
 	pf_log("serving %s as %s on %s", pf_store_path(n->st), n->self,
 	    sock ? sock : "fd 0");
 	serve(h, &api);
+	n->ix = api.ix;		/* maybe reopened: pf_node_close closes it */
 	alarm(0);
 	rc = 0;
 	goto out;

@@ -76,9 +76,10 @@ static void
 summary(const struct pf_fetch_stats *s, int64_t ms)
 {
 	printf("peerfeed-fetch: %zu friends: %zu ok (%zu idle), %zu failed; "
-	    "%zu posts in %zu pages, %zu attachments, %zu bytes, %.1f s\n",
-	    s->friends, s->ok, s->idle, s->failed, s->posts, s->pages, s->media,
-	    s->bytes, (double)ms / 1000);
+	    "%zu posts in %zu pages, %zu attachments, %zu bad signatures, "
+	    "%zu bytes, %.1f s\n", s->friends, s->ok, s->idle, s->failed,
+	    s->posts, s->pages, s->media, s->badsig, s->bytes,
+	    (double)ms / 1000);
 }
 
 /* The command line. */

@@ -557,29 +557,57 @@ reindex_all(struct pf_node *n, struct pf_index *ix, pf_node_report_fn fn,
 	return e;
 }
 
+/* The index now in place, or NULL if there is none or it is broken. */
+static struct pf_index *
+old_index(struct pf_node *n)
+{
+	struct pf_index	*old = NULL;
+	char		*path;
+
+	if (n->ix != NULL || !pf_store_exists(n->st, "index/data.mdb"))
+		return n->ix;
+	if ((path = pf_store_join(n->st, "index")) == NULL)
+		return NULL;
+	if (pf_index_open(path, 0, &old) != PF_OK)
+		old = NULL;	/* a broken old index has nothing to keep */
+	free(path);
+	return old;
+}
+
 /*
  * The responder's nonces are not in the files: carry them over from the
- * old index, so a rebuilt index still refuses a replayed request.
+ * old index, so a rebuilt index still refuses a replayed request.  The
+ * responders keep adding nonces to the old index until they reopen, so
+ * copy, retire the old index (no nonce is added to it after that: a
+ * responder waits for the new one), and copy what came in meanwhile.
+ * The caller swaps the new index in next, or unretires the old one.
  */
 static enum pf_err
 keep_nonces(struct pf_node *n, struct pf_index *to)
 {
-	struct pf_index	*old = n->ix;
-	char		*path;
-	enum pf_err	 e;
+	struct pf_index	*old = old_index(n);
+	enum pf_err	 e = PF_OK;
 
-	if (old == NULL && pf_store_exists(n->st, "index/data.mdb")) {
-		if ((path = pf_store_join(n->st, "index")) == NULL)
-			return pf_err(PF_ERR_NOMEM, "out of memory");
-		e = pf_index_open(path, 0, &old);
-		free(path);
-		if (e != PF_OK)
-			return PF_OK;	/* a broken old index has nothing to keep */
-	}
-	e = old != NULL ? pf_index_nonce_copy(old, to, pf_now_ms() / 1000) : PF_OK;
+	if (old != NULL &&
+	    ((e = pf_index_nonce_copy(old, to, pf_now_ms() / 1000)) != PF_OK ||
+	    (e = pf_index_retire(old, 1)) != PF_OK ||
+	    (e = pf_index_nonce_copy(old, to, pf_now_ms() / 1000)) != PF_OK))
+		(void)pf_index_retire(old, 0);
 	if (old != n->ix)
 		pf_index_close(old);
 	return e;
+}
+
+/* A swap that failed: the old index serves on, nonces and all. */
+static void
+unretire(struct pf_node *n)
+{
+	struct pf_index *old = old_index(n);
+
+	if (old != NULL)
+		(void)pf_index_retire(old, 0);
+	if (old != n->ix)
+		pf_index_close(old);
 }
 
 enum pf_err
@@ -608,6 +636,7 @@ pf_node_reindex(struct pf_node *n, pf_node_report_fn fn, void *arg, size_t *npos
 	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, cur, RENAME_EXCHANGE) == -1 &&
 	    (errno != ENOENT || rename(tmp, cur) == -1)) {
 		e = pf_err(PF_ERR_SYS, "%s: rename: %s", cur, strerror(errno));
+		unretire(n);
 		goto out;
 	}
 	remove_env(n, "index.new");

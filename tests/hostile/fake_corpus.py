@@ -68,6 +68,41 @@ def image_sha():
     return hashlib.sha256(IMAGE).hexdigest()
 
 
+def armor_sig(raw):
+    """raw, a binary signature, armored (with its CRC-24, RFC 4880 6.1)."""
+    import base64
+    crc = 0xB704CE
+    for b in raw:
+        crc ^= b << 16
+        for _ in range(8):
+            crc <<= 1
+            if crc & 0x1000000:
+                crc ^= 0x1864CFB
+    b64 = base64.b64encode(raw).decode()
+    lines = [b64[i:i + 64] for i in range(0, len(b64), 64)]
+    return ("-----BEGIN PGP SIGNATURE-----\n\n" + "\n".join(lines) + "\n=" +
+            base64.b64encode((crc & 0xFFFFFF).to_bytes(3, "big")).decode() +
+            "\n-----END PGP SIGNATURE-----\n")
+
+
+def forge(ctx, who, data):
+    """A signature by who over data, then one byte of data changed and
+    the signature's unsigned digest prefix (RFC 4880 5.2.3) set to match
+    the changed bytes: a BAD signature that only gpg can tell."""
+    import hashlib
+    raw = ctx.gpg(["-u", who + "!", "--detach-sign"], data)
+    changed = data.replace(b"hostile corpus", b"hostile corpuS", 1)
+    hdr = 2 if raw[0] & 0x40 else 1 + (1, 2, 4)[raw[0] & 3]
+    body = raw[hdr:]
+    hl = body[4] << 8 | body[5]
+    ul = body[6 + hl] << 8 | body[7 + hl]
+    h = hashlib.new({8: "sha256", 9: "sha384", 10: "sha512",
+                     11: "sha224"}[body[3]])
+    h.update(changed + body[:6 + hl] + b"\x04\xff" + (6 + hl).to_bytes(4, "big"))
+    at = hdr + 8 + hl + ul
+    return changed, armor_sig(raw[:at] + h.digest()[:2] + raw[at + 2:])
+
+
 def make_post(ctx, slot, spec):
     """One entry of posts[] for the post recipe spec."""
     me = ctx.fpr(slot)
@@ -120,6 +155,11 @@ def make_post(ctx, slot, spec):
         sig = ctx.gpg(["-u", me + "!", "--clearsign"], data).decode()
     elif sigspec == "inline":
         sig = ctx.gpg(["-u", me + "!", "--armor", "--sign"], data).decode()
+    elif sigspec == "forged":
+        data, sig = forge(ctx, me, data)
+    elif sigspec == "textmode":
+        sig = ctx.gpg(["-u", me + "!", "--textmode", "--armor",
+                       "--detach-sign"], data).decode()
     elif sigspec == "two":
         sig = ctx.gpg(["-u", me + "!", "-u", other + "!", "--armor",
                        "--detach-sign"], data).decode()

@@ -725,9 +725,9 @@ def fetch_cases():
     # Posts in a correct page.
     posts = [
         ("post-foreign", "foreign", "attributedTo"),
-        # On a private page the page's signature vouches for the posts;
-        # each post's own .sig must still be one signature by the
-        # friend's key over exactly its bytes (pf_envelope_binds).
+        # On a private page the page's signature vouches for the page;
+        # each post's own .sig must still be one good signature by the
+        # friend's key over exactly its bytes (pf_envelope_verify_post).
         ("post-sig-by-other", "sig=other", "signature"),
         ("post-sig-garbage", "sig=garbage", ""),
         ("post-sig-empty", "sig=empty", ""),
@@ -773,6 +773,13 @@ def fetch_cases():
       ("post", "good-image"), ("media", "wrong"), ("stored", "1"), ("error", "attachment"))
     F("good-image-html", "a good post whose image is served as 2 GB",
       ("post", "good-image"), ("media", "big"), ("stored", "1"), ("error", "attachment"))
+    # Each post's .sig is verified by gpg (doc/PROTOCOL.md "Posts"), on
+    # private pages too: a post changed after signing, with the digest
+    # prefix of its signature set to match, passes every check but gpg's.
+    F("post-sig-forged", "a post changed after signing, digest prefix "
+      "patched: a BAD signature", ("post", "sig=forged"), ("error", "bad signature"))
+    F("post-sig-textmode", "a post signed in text mode (class 0x01)",
+      ("post", "sig=textmode"), ("error", "type 0x01"))
 
 
 # ---------------------------------------------------------------- cli

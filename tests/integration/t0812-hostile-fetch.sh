@@ -7,8 +7,9 @@
 # corpus) from one gpg home holding their keys; SLOTS friends at a time,
 # beside a real good friend whose new post each run must fetch.  Per case:
 # the friend is named on stderr with the expected reason, nothing of it is
-# stored unless the case says the post is valid; after all runs the
-# node's own store is unchanged and its index agrees with its files.
+# stored unless the case says the post is valid; after all runs every
+# stored post verifies with gpg, the summaries counted the bad signatures,
+# the node's own store is unchanged and its index agrees with its files.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_http.sh"
 . "$(dirname "$0")/lib_fetch.sh"
@@ -91,6 +92,20 @@ while :; do
 	    ! grep -a "$(fpr_of good)" "$T/f$run.err" | grep -q .
 	check "run $run: $nb hostile friends each refused as expected, the good friend fetched"
 done
+
+# Every post stored from a friend verifies with plain gpg, and the bad
+# signatures refused were counted in the runs' summaries.
+: >"$T/verify.err"
+for sig in "$T"/me/friends/*/posts/*.json.sig; do
+	pgp me --verify "$sig" "${sig%.sig}" 2>>"$T/verify.err" ||
+	    echo "BAD: $sig" >>"$T/verify.err"
+done
+! grep -q '^BAD: ' "$T/verify.err" && grep -q 'Good signature' "$T/verify.err"
+check "gpg --verify says good on every stored post of every friend"
+nbad=$(cat "$T"/f*.out | sed -n 's/.* \([0-9]*\) bad signatures,.*/\1/p' |
+    awk '{ s += $1 } END { print s + 0 }')
+[ "$nbad" -ge 2 ]
+check "the runs' summaries count the posts refused for a bad signature"
 
 own_sum | cmp -s - "$T/own.before"
 check "the node's own posts, media and public files are unchanged"

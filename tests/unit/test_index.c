@@ -781,6 +781,46 @@ test_rdonly(void **state)
 	    PF_ERR_INDEX);
 }
 
+/*
+ * A reindex retires the old index (no nonce goes into it after that) and
+ * swaps a new one in at the same path; a reader notices with one stat
+ * (pf_index_moved) and pf_index_reopen takes the new one.
+ */
+static void
+test_retire_reopen(void **state)
+{
+	struct fix	*f = *state;
+	struct pf_index	*r, *nx;
+	char		 fresh[80], old[80], val[8];
+
+	snprintf(fresh, sizeof(fresh), "%s/fresh", f->dir);
+	snprintf(old, sizeof(old), "%s/old", f->dir);
+	assert_int_equal(pf_index_open(f->path, PF_INDEX_RDONLY, &r), PF_OK);
+	assert_int_equal(pf_index_nonce_add(r, "n1", 10, 20), PF_OK);
+	assert_int_equal(pf_index_retire(f->ix, 1), PF_OK);
+	assert_int_equal(pf_index_meta_get(r, PF_INDEX_META_RETIRED, val,
+	    sizeof(val)), PF_OK);
+	assert_int_equal(pf_index_nonce_add(r, "n2", 10, 20), PF_ERR_LOCKED);
+	assert_int_equal(pf_index_reopen(&r), PF_OK);	/* not moved: same */
+	assert_int_equal(pf_index_moved(r), 0);
+
+	assert_int_equal(pf_index_open(fresh, PF_INDEX_CREATE, &nx), PF_OK);
+	assert_int_equal(pf_index_nonce_copy(f->ix, nx, 10), PF_OK);
+	pf_index_close(nx);
+	assert_int_equal(rename(f->path, old), 0);
+	assert_int_equal(rename(fresh, f->path), 0);
+	assert_int_equal(pf_index_moved(r), 1);
+	assert_int_equal(pf_index_reopen(&r), PF_OK);
+	assert_int_equal(pf_index_moved(r), 0);
+	assert_int_equal(pf_index_nonce_add(r, "n1", 11, 20), PF_ERR_REPLAY);
+	assert_int_equal(pf_index_nonce_add(r, "n2", 11, 20), PF_OK);
+	assert_int_equal(pf_index_retire(r, 1), PF_OK);
+	assert_int_equal(pf_index_nonce_add(r, "n3", 11, 20), PF_ERR_LOCKED);
+	assert_int_equal(pf_index_retire(r, 0), PF_OK);
+	assert_int_equal(pf_index_nonce_add(r, "n3", 11, 20), PF_OK);
+	pf_index_close(r);
+}
+
 static void
 test_timeline(void **state)
 {
@@ -1011,6 +1051,8 @@ main(int argc, char *argv[])
 		cmocka_unit_test(test_map_resized),
 		cmocka_unit_test_setup_teardown(test_nonce, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rdonly, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retire_reopen, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_timeline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_meta_latest, setup,
 		    teardown),

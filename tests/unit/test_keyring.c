@@ -382,6 +382,15 @@ test_sign_verify(void **state)
 	assert_int_equal(pf_envelope_verify(b.kr, data, strlen(data), sig.data,
 	    sig.len, b.fpr), PF_ERR_BADSIG);
 	assert_non_null(strstr(pf_errmsg(), "not by the author"));
+	/* The fetcher's in-process path gives the same verdicts. */
+	assert_int_equal(pf_envelope_verify_post(b.kr, data, strlen(data),
+	    sig.data, sig.len, a.fpr), PF_OK);
+	assert_int_equal(pf_envelope_verify_post(b.kr, data, strlen(data) - 1,
+	    sig.data, sig.len, a.fpr), PF_ERR_BADSIG);
+	assert_int_equal(pf_envelope_verify_post(b.kr, "X", 1, sig.data,
+	    sig.len, a.fpr), PF_ERR_BADSIG);
+	assert_int_equal(pf_envelope_verify_post(b.kr, data, strlen(data),
+	    sig.data, sig.len, b.fpr), PF_ERR_BADSIG);
 	/* An inline signature passed as if detached. */
 	snprintf(ip, sizeof(ip), "%s/inline.asc", a.dir);
 	assert_int_equal(sh(GPG " --homedir %s --armor --output %s --sign %s",
