@@ -275,8 +275,8 @@ for c in "notaddr|\"not-an-address\" is not an IPv4 address" \
 	reach
 	rc=$?
 	took=$((SECONDS - s))
-	grep -qF "$want" "$T/reach.out" && [ $rc = 1 ] && [ ! -e "$T/a/reach.json" ]
 	desc="a router that lies ($mode): no URL, exit 1, says: $want"
+	grep -qF "$want" "$T/reach.out" && [ $rc = 1 ] && [ ! -e "$T/a/reach.json" ]
 	check "$desc"
 	sed 's/^/#   /' "$T/reach.out"
 	desc="... within 30 s ($mode took $took s)"
