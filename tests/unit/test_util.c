@@ -11,6 +11,7 @@
 
 #include "conf.h"
 #include "pf.h"
+#include "reach.h"
 
 static void
 test_buf(void **state)
@@ -153,6 +154,50 @@ test_conf(void **state)
 	pf_buf_free(&b);
 }
 
+/* The reach settings, the local port peerfeed reach maps, public addresses. */
+static void
+test_reach_conf(void **state)
+{
+	static const struct { const char *text; unsigned port; } ports[] = {
+		{ "url = http://h.example:8080/p\n", 8080 },
+		{ "url = http://10.0.0.2/p\n", 80 },
+		{ "url = https://[::1]:8443/p\n", 8443 },
+		{ "url = https://h.example/p\n", 443 },
+		{ "url = http://h.example:8080/p\nreach_port = 81\n", 81 },
+		{ "", 80 },
+	};
+	static const char *bad[] = { "reach = upnpx\n", "reach = upnp tor\n",
+	    "upnp_url = https://r/rootDesc.xml\n", "reach_port = 65536\n" };
+	static const char *closed[] = { "10.1.2.3", "172.31.0.1", "192.168.1.1",
+	    "100.64.0.1", "100.127.255.255", "127.0.0.1", "169.254.1.1",
+	    "0.1.2.3", "224.0.0.1", "255.255.255.255" };
+	const char	*range;
+	struct pf_conf	 c;
+	size_t		 i;
+
+	(void)state;
+	assert_int_equal(pf_conf_parse("reach = upnp, onion\n", 20, "t", &c),
+	    PF_OK);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(pf_conf_parse(bad[i], strlen(bad[i]), "t", &c),
+		    PF_ERR_CONFIG);
+	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+		assert_int_equal(pf_conf_parse(ports[i].text,
+		    strlen(ports[i].text), "t", &c), PF_OK);
+		assert_int_equal(pf_conf_local_port(&c), ports[i].port);
+	}
+	for (i = 0; i < sizeof(closed) / sizeof(closed[0]); i++) {
+		assert_false(pf_reach_ip_public(closed[i], &range));
+		assert_non_null(range);
+	}
+	assert_false(pf_reach_ip_public("not-an-address", &range));
+	assert_null(range);
+	assert_false(pf_reach_ip_public("1.2.3.4x", &range));
+	assert_true(pf_reach_ip_public("100.128.0.1", &range));
+	assert_true(pf_reach_ip_public("11.214.20.1", &range));
+	assert_true(pf_reach_ip_public("172.32.0.1", &range));
+}
+
 int
 main(void)
 {
@@ -163,6 +208,7 @@ main(void)
 		cmocka_unit_test(test_sha256),
 		cmocka_unit_test(test_err),
 		cmocka_unit_test(test_conf),
+		cmocka_unit_test(test_reach_conf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
