@@ -608,6 +608,14 @@ def private_cases():
                 ("crlf-ws", "dumps(req).replace(',', ',\\r\\n')", "200")):
             P("plain-" + name, "%s: plaintext %s" % (ep, name), ("plain-py", py),
               ("expect", w))
+        # A whole request of someone else (from and signature theirs) under
+        # a friend's Peerfeed-From: the hint must not let it through (the
+        # blocked key's and the stranger's are refused for their signer).
+        for who, det in (("b", "signed by blocked key"), ("s", "signed by unknown key"),
+                         ("g", "other than Peerfeed-From")):
+            P("hint-f-request-of-" + who, "%s: the request of %s, Peerfeed-From f" % (ep, who),
+              ("set", 'from="{%s}"' % who.upper()), ("sign", who), ("expect", "403"),
+              ("detail", det))
 
 
 # ---------------------------------------------------------------- fetch

@@ -126,6 +126,16 @@ refused() {
 	check "$desc"
 }
 
+# nothing_for NODE...: the answer in $T/resp holds no post and is nothing
+# any of the NODEs can decrypt.
+nothing_for() {
+	! grep -q '"posts"' "$T/resp" || return 1
+	for n in "$@"; do
+		! pgp "$n" --trust-model always --decrypt "$T/resp" \
+		    >/dev/null 2>&1 || return 1
+	done
+}
+
 run_private() {
 	name=$1; base=$2
 	echo "# through $name: $base"
@@ -169,7 +179,25 @@ run_private() {
 	refused "$name: plain JSON" 400 "$base" "$F" "$T/plain.json"
 	req "$F" | seal g >"$T/other.pgp"
 	refused "$name: signed by g, claims to be f" 403 "$base" "$F" "$T/other.pgp"
+	nothing_for g f
+	check "$name: signed by g, claims to be f: nothing g or f can open"
 	refused "$name: signed by g, hint g, from f" 403 "$base" "$G" "$T/other.pgp"
+	nothing_for g f
+	check "$name: signed by g, hint g, from f: nothing g or f can open"
+	# A whole request of another friend, the blocked key or a stranger
+	# (from and signature theirs) under f's Peerfeed-From: refused.
+	req "$G" | seal g >"$T/ghint.pgp"
+	refused "$name: g's own request, Peerfeed-From f" 403 "$base" "$F" "$T/ghint.pgp"
+	nothing_for g f
+	check "$name: g's own request, Peerfeed-From f: nothing g or f can open"
+	req "$B" | seal b >"$T/bhint.pgp"
+	refused "$name: b's own request, Peerfeed-From f" 403 "$base" "$F" "$T/bhint.pgp"
+	nothing_for b f
+	check "$name: b's own request, Peerfeed-From f: nothing b or f can open"
+	req "$S" | seal s >"$T/shint.pgp"
+	refused "$name: s's own request, Peerfeed-From f" 403 "$base" "$F" "$T/shint.pgp"
+	nothing_for s f
+	check "$name: s's own request, Peerfeed-From f: nothing s or f can open"
 	req "$F" limit=100000 | seal f >"$T/limit.pgp"
 	[ "$(send "$base" "$F" "$T/limit.pgp")" = 200 ] && open_resp f &&
 	    [ "$(json "$T/plain" 'len(d["posts"])')" = "$(want F | wc -l)" ]
