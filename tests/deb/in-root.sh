@@ -36,6 +36,9 @@ done
 W=/etc/systemd/system
 ok "peerfeed.socket is enabled" test -L "$W/sockets.target.wants/peerfeed.socket"
 ok "peerfeed-fetch.timer is enabled" test -L "$W/timers.target.wants/peerfeed-fetch.timer"
+ok "peerfeed-reach.timer is installed" test -f /lib/systemd/system/peerfeed-reach.timer
+fails "peerfeed-reach.timer is not enabled (it opens a port)" \
+    test -e "$W/timers.target.wants/peerfeed-reach.timer"
 fails "peerfeed.service is not enabled on its own" \
     test -e "$W/multi-user.target.wants/peerfeed.service"
 
