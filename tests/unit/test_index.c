@@ -187,6 +187,11 @@ page_all(struct pf_index *ix, const char *const *auds, size_t naud,
 		assert_int_equal(pf_index_changes(ix, auds, naud, &cur, limit,
 		    collect_fn, c, &next, &more), PF_OK);
 		assert_true(c->n - before <= limit);
+		/* A page starts strictly after its cursor (never repeats it). */
+		if (c->n > before)
+			assert_true(c->v[before].ms > cur.ms ||
+			    (c->v[before].ms == cur.ms &&
+			    strcmp(c->v[before].id, cur.id) > 0));
 		if (more)
 			assert_int_equal(c->n - before, limit);
 		/* The cursor goes over the wire as text. */
