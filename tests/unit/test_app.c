@@ -187,6 +187,10 @@ test_passwd(void **state)
 	assert_int_equal(pf_passwd_check(st, "correct horse"), PF_OK);
 	assert_int_equal(pf_passwd_check(st, "correct hors"), PF_ERR_FORBIDDEN);
 	assert_int_equal(pf_passwd_check(st, ""), PF_ERR_FORBIDDEN);
+	/* Hashes and tokens are compared in full, to the last byte. */
+	assert_true(pf_passwd_equal("abcd", "abcd", 4));
+	assert_false(pf_passwd_equal("abcd", "abce", 4));
+	assert_false(pf_passwd_equal("abcd", "xbcd", 4));
 	pf_store_close(st);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	assert_int_equal(system(cmd), 0);

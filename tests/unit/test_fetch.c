@@ -131,7 +131,12 @@ page(const char *from, const char *to, const char *nonce, const char *posts,
 static void
 response_checks(void **s)
 {
-	struct pf_fetch_page pg;
+	static const char	empty_more[] = "{\"v\":1,\"from\":\"" B "\","
+	    "\"to\":\"" A "\",\"nonce\":\"" NONCE "\",\"posts\":[],"
+	    "\"next\":\"\",\"more\":true}";
+	struct pf_fetch_req	r = { .self = A, .peer = B,
+	    .aud = "https://b/peerfeed/feed", .nonce = NONCE, .limit = 2 };
+	struct pf_fetch_page	pg;
 
 	(void)s;
 	assert_int_equal(page(B, A, NONCE, "", "", &pg), PF_OK);
@@ -145,7 +150,13 @@ response_checks(void **s)
 	/* hostile shapes */
 	assert_int_not_equal(page(B, A, NONCE, "", ",\"more\":true", &pg), PF_OK);
 	assert_int_not_equal(page(B, A, NONCE, "", ",\"x\":1", &pg), PF_OK);
-	assert_int_not_equal(page(B, A, NONCE, "1,2,3", "", &pg), PF_OK);
+	/* more posts than the limit asked for (2): refused for the count */
+	assert_int_equal(page(B, A, NONCE, "1,2,3", "", &pg), PF_ERR_INVALID);
+	assert_non_null(strstr(pf_errmsg(), "3 items, not 0..2"));
+	/* more on an empty page would have the fetcher ask forever */
+	assert_int_equal(pf_fetch_page_parse(empty_more, strlen(empty_more), &r,
+	    &pg), PF_ERR_INVALID);
+	assert_non_null(strstr(pf_errmsg(), "more is true on an empty page"));
 	assert_int_not_equal(page(B, A, NONCE, "{\"id\":\"1764000000123-0000\","
 	    "\"author\":\"" A "\",\"post\":\"{}\",\"sig\":\"x\"}", "", &pg), PF_OK);
 	assert_int_not_equal(page(B, A, NONCE, "{\"id\":\"../../x\",\"author\":\""
