@@ -536,10 +536,33 @@ test_bomb(void **state)
 	home_done(&b);
 }
 
+/* What gpg said about a message's signatures, judged without gpg. */
+static void
+test_precheck(void **state)
+{
+	static const char	F[] = "0123456789ABCDEF0123456789ABCDEF01234567";
+	struct pf_envelope_sig	g = { .nsig = 1, .fpr = F, .hash_algo = 8,
+	    .key_fpr = F, .sub_fpr = F, .sub_can_sign = 1 };
+	char			signer[PF_FPR_MAX];
+
+	(void)state;
+	assert_int_equal(pf_envelope_precheck(10, 100, &g, PF_ERR_FORBIDDEN,
+	    NULL, signer), PF_OK);
+	assert_string_equal(signer, F);
+	/* Exactly one signature: a second could be anyone's. */
+	g.nsig = 2;
+	assert_int_equal(pf_envelope_precheck(10, 100, &g, PF_ERR_FORBIDDEN,
+	    NULL, signer), PF_ERR_BADSIG);
+	g.nsig = 1;
+	assert_int_equal(pf_envelope_precheck(101, 100, &g, PF_ERR_FORBIDDEN,
+	    NULL, signer), PF_ERR_LIMIT);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_precheck),
 		cmocka_unit_test(test_generate),
 		cmocka_unit_test(test_long_path),
 		cmocka_unit_test(test_import_export),
