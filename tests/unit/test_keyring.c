@@ -554,6 +554,11 @@ test_precheck(void **state)
 	assert_int_equal(pf_envelope_precheck(10, 100, &g, PF_ERR_FORBIDDEN,
 	    NULL, signer), PF_ERR_BADSIG);
 	g.nsig = 1;
+	/* A revoked, expired or invalid key, whatever gpg's summary says. */
+	g.key_unusable = 1;
+	assert_int_equal(pf_envelope_precheck(10, 100, &g, PF_ERR_FORBIDDEN,
+	    NULL, signer), PF_ERR_BADSIG);
+	g.key_unusable = 0;
 	assert_int_equal(pf_envelope_precheck(101, 100, &g, PF_ERR_FORBIDDEN,
 	    NULL, signer), PF_ERR_LIMIT);
 }
