@@ -4,18 +4,21 @@
  * POST /media (api_media.c) shares through pf_api_private_open() and
  * pf_api_private_reply().
  *
- * A private request is checked cheapest first, so that everything refused
- * on the unauthenticated Peerfeed-From hint costs no OpenPGP operation,
- * and everything else at most one (pf_envelope_open):
- *   1. Peerfeed-From: a full fingerprint of a known, usable, non-blocked
- *      friend key, else 403 with one body for unknown and blocked alike;
- *   2. (feed only) If-None-Match equal to the reader's ETag: 304, nothing
- *      else done;
+ * A private request is checked cheapest first, and nothing that depends on
+ * whether the unauthenticated Peerfeed-From hint names a friend is seen
+ * before a good signature by a friend has verified, so the answers for a
+ * friend's, a blocked, an unknown and a random fingerprint are the same:
+ *   1. Peerfeed-From: a full fingerprint, else 400 (whatever it names);
+ *   2. (feed only) If-None-Match: the hint's ETag is computed for every
+ *      hint alike; only a friend's current ETag (which only that friend
+ *      can know) gets the bodiless 304, nothing else done;
  *   3. Content-Type application/pgp-encrypted, size <= body_max, and the
  *      body looks like an encrypted OpenPGP message (armor header, or a
  *      first packet that is a public-key encrypted session key);
  *   4. decrypt and verify (one good signature by a usable friend subkey,
- *      plaintext <= plain_max) and the signer must be the hinted key;
+ *      plaintext <= plain_max; an unknown, unpinned or blocked signer is
+ *      the one 403 "not a friend"), the signer must be the hinted key,
+ *      and a usable friend;
  *   5. the plaintext, field by field (req.c) as a request of the kind the
  *      endpoint serves (aud is url/feed or url/media), and then the nonce,
  *      which is remembered for twice the window only once all else passed.
@@ -27,7 +30,7 @@
  * may leave the body empty): while no change reaches it and its groups
  * stay the same, the value is the same and the answer is a bodiless 304.
  * Why this leaks nothing beyond "nothing changed": the 304 is given only
- * for a hint naming a friend (others get the usual 403), the tag is keyed
+ * for a hint naming a friend (others go on as without the header), the tag is keyed
  * with a secret that never leaves the node (DIR/etag.key), so it reveals
  * nothing about its inputs (group names, times) and cannot be guessed or
  * forged (128 bits); someone holding a tag (the reader, or whoever saw
@@ -66,6 +69,7 @@
 #define ETAG_MAX	48
 #define PGP_TYPE	"application/pgp-encrypted"
 #define ARMOR_HEAD	"-----BEGIN PGP MESSAGE-----"
+#define NOT_FRIEND	"not a friend of this node"
 
 /* Read the key file at path into key; -1 (errno set) unless it is whole. */
 static int
@@ -285,23 +289,33 @@ pf_api_close(struct pf_api *a)
 	a->kr_watch = 0;
 }
 
-/* 403 for every key that may not read: one message, so no oracle. */
+/*
+ * The Peerfeed-From hint, normalized: 400 if missing or malformed, the same
+ * for every well-formed fingerprint, so it says nothing about the keyring.
+ */
 static enum pf_err
-friend_check(struct pf_api *a, const char *hint, char fpr[PF_FPR_MAX])
+hint_parse(const char *hint, char fpr[PF_FPR_MAX])
 {
-	struct pf_keyinfo	 ki;
-	enum pf_err		 e;
-
 	if (hint == NULL || *hint == '\0')
 		return pf_err(PF_ERR_INVALID, "Peerfeed-From: header missing");
 	if (pf_fpr_normalize(hint, fpr) != PF_OK)
 		return pf_err(PF_ERR_INVALID, "Peerfeed-From: not a full "
 		    "fingerprint (40 or 64 hex digits)");
+	return PF_OK;
+}
+
+/* 403 for every key that may not read: one message, so no oracle. */
+static enum pf_err
+friend_check(struct pf_api *a, const char *fpr)
+{
+	struct pf_keyinfo	 ki;
+	enum pf_err		 e;
+
 	if ((e = pf_api_keyring_fresh(a)) != PF_OK)
 		return e;
 	if (pf_keyring_lookup(a->kr, fpr, &ki) != PF_OK || ki.secret ||
 	    ki.disabled || ki.revoked || ki.expired || ki.invalid)
-		return pf_err(PF_ERR_FORBIDDEN, "not a friend of this node");
+		return pf_err(PF_ERR_FORBIDDEN, NOT_FRIEND);
 	return PF_OK;
 }
 
@@ -372,9 +386,9 @@ reader_state(struct pf_api *a, const char *reader, char ***auds, size_t *naud,
 }
 
 /*
- * The idle poll: 1 (resp is a 304) if req carries a valid friend hint and
- * the friend's current ETag; 0 to go on; -1 with an error for a hint that
- * names no friend (when required).
+ * The idle poll: 1 (resp is a 304) if req carries a friend's hint and that
+ * friend's current ETag; 0 to go on (every other hint, known or not, takes
+ * the same path and does the same work); -1 with an error.
  */
 static int
 idle_poll(struct pf_api *a, const struct pf_http_req *req,
@@ -384,16 +398,15 @@ idle_poll(struct pf_api *a, const struct pf_http_req *req,
 	char			**auds = NULL;
 	size_t			 naud;
 	struct pf_cursor	 latest;
-	int			 hit = 0;
+	int			 hit = 0, friend;
 
-	if (req->if_none_match == NULL || req->from == NULL)
+	if (req->if_none_match == NULL || hint_parse(req->from, fpr) != PF_OK)
 		return 0;
-	if ((*err = friend_check(a, req->from, fpr)) != PF_OK)
-		return -1;
-	snprintf(resp->who, sizeof(resp->who), "%s", fpr);
+	friend = friend_check(a, fpr) == PF_OK;
 	if ((*err = reader_state(a, fpr, &auds, &naud, &latest, tag)) != PF_OK)
 		return -1;
-	if (etag_listed(req->if_none_match, tag)) {
+	if (friend && etag_listed(req->if_none_match, tag)) {
+		snprintf(resp->who, sizeof(resp->who), "%s", fpr);
 		resp->status = 304;
 		*err = pf_http_header(resp, "ETag", tag);
 		hit = *err == PF_OK ? 1 : -1;
@@ -565,13 +578,19 @@ open_request(struct pf_api *a, const struct pf_http_req *req, const char *hint,
 	pf_urls_node(a->st, a->conf, &u);
 	if (u.n == 0)
 		return pf_err(PF_ERR_CONFIG, "url is not set in peerfeed.conf");
+	/* Unknown, unpinned and blocked signers: one answer (PROTOCOL.md). */
 	if ((e = pf_envelope_open(a->kr, req->body.data, req->body.len,
-	    (size_t)a->conf->plain_max, &plain, signer, &sig_time)) != PF_OK)
+	    (size_t)a->conf->plain_max, &plain, signer, &sig_time)) != PF_OK) {
+		if (e == PF_ERR_FORBIDDEN)
+			e = pf_err(PF_ERR_FORBIDDEN, NOT_FRIEND);
 		goto out;
+	}
 	if (strcmp(signer, hint) != 0) {
 		e = pf_err(PF_ERR_BADSIG, "signed by a key other than Peerfeed-From");
 		goto out;
 	}
+	if ((e = friend_check(a, signer)) != PF_OK)
+		goto out;
 	if (sig_time - now > a->conf->window || now - sig_time > a->conf->window) {
 		e = pf_err(PF_ERR_STALE, "signature time %lld s off the server "
 		    "clock (window %ld s)", (long long)(sig_time - now),
@@ -602,12 +621,17 @@ pf_api_private_open(struct pf_api *a, const struct pf_http_req *req,
 	char		 hint[PF_FPR_MAX];
 	enum pf_err	 e;
 
-	if ((e = friend_check(a, req->from, hint)) != PF_OK)
+	/*
+	 * Nothing here depends on whether the hint names a friend until a
+	 * good signature by a friend has verified (PROTOCOL.md "Private
+	 * requests"): a stranger cannot test fingerprints.
+	 */
+	if ((e = hint_parse(req->from, hint)) != PF_OK ||
+	    (e = envelope_precheck(a, req, armor)) != PF_OK)
 		return e;
-	snprintf(resp->who, sizeof(resp->who), "%s", hint);
-	if ((e = envelope_precheck(a, req, armor)) != PF_OK)
-		return e;
-	return open_request(a, req, hint, kind, r);
+	if ((e = open_request(a, req, hint, kind, r)) == PF_OK)
+		snprintf(resp->who, sizeof(resp->who), "%s", hint);
+	return e;
 }
 
 enum pf_err
@@ -678,7 +702,6 @@ pf_api_feed_post(struct pf_api *a, const struct pf_http_req *req,
 	enum pf_err		 e = PF_OK;
 
 	(void)param;
-	/* The idle poll checks the hint itself: a stranger's is a 403. */
 	if (idle_poll(a, req, resp, &e) != 0)
 		return e;
 	if ((e = pf_api_private_open(a, req, PF_REQ_FEED, resp, &r,
