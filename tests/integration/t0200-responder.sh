@@ -99,6 +99,16 @@ run_suite() {
 	curl -sI "$base/feed" | tr -d '\r' | grep -qi '^x-content-type-options: nosniff' &&
 	    curl -sI "$base/feed?limit=3" | tr -d '\r' | grep -qi '^x-content-type-options: nosniff'
 	check "$name: nosniff on static and dynamic pages"
+	# Every answer carries the three headers (PROTOCOL.md "Routes"), the
+	# static copies too, and no public page has an ETag.
+	for u in feed "feed?limit=3" feed.atom; do
+		curl -s -D - -o /dev/null "$base/$u" | tr -d '\r' >"$T/h.$name"
+		grep -qi "^referrer-policy: no-referrer\$" "$T/h.$name" &&
+		    grep -qi "^content-security-policy: default-src 'none'; sandbox\$" "$T/h.$name" &&
+		    grep -qi '^x-content-type-options: nosniff' "$T/h.$name" &&
+		    ! grep -qi '^etag:' "$T/h.$name"
+		check "$name: GET /$u: Referrer-Policy, Content-Security-Policy, nosniff, no ETag"
+	done
 	http_get "$base/feed?limit=2" "$T/l2.json" >/dev/null
 	[ "$(json "$T/l2.json" 'len(d["posts"])')" = 2 ] &&
 	    [ "$(json "$T/l2.json" 'd["more"]')" = 0 ] &&
