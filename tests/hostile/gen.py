@@ -329,7 +329,9 @@ def private_cases():
     for ep in ("feed", "media"):
         g = "private/" + ep
         P = lambda name, desc, *f: case(g, name, desc, *f)
-        # Hints (step 1).
+        # Hints (step 1): only their form is checked before the signature,
+        # so f's good request under any other well-formed hint is refused
+        # as signed by another key, whatever the hint names.
         for name, hint, w, det in (
                 ("hint-missing", "", "400", "Peerfeed-From"),
                 ("hint-short", "{F_39}", "400", "full fingerprint"),
@@ -339,12 +341,12 @@ def private_cases():
                 ("hint-0x", "0x{F}", "400", "full fingerprint"),
                 ("hint-space", "{F_20} {F_20B}", "400", "full fingerprint"),
                 ("hint-email", "f@example.org", "400", "full fingerprint"),
-                ("hint-stranger", "{S}", "403", "not a friend"),
-                ("hint-blocked", "{B}", "403", "not a friend"),
-                ("hint-revoked", "{R}", "403", "not a friend"),
-                ("hint-owner", "{A}", "403", "not a friend"),
-                ("hint-zero", "0" * 40, "403", "not a friend"),
-                ("hint-v5-unknown", "A" * 64, "403", "not a friend"),
+                ("hint-stranger", "{S}", "403", "signed by a key other"),
+                ("hint-blocked", "{B}", "403", "signed by a key other"),
+                ("hint-revoked", "{R}", "403", "signed by a key other"),
+                ("hint-owner", "{A}", "403", "signed by a key other"),
+                ("hint-zero", "0" * 40, "403", "signed by a key other"),
+                ("hint-v5-unknown", "A" * 64, "403", "signed by a key other"),
                 ("hint-traverse", "../../gnupg/pubring.kbx", "400", "full fingerprint"),
                 ("hint-nul", "{F}\\x00", "400", ""),
                 ("hint-other-friend", "{G}", "403", "signed by a key other"),
@@ -610,8 +612,9 @@ def private_cases():
               ("expect", w))
         # A whole request of someone else (from and signature theirs) under
         # a friend's Peerfeed-From: the hint must not let it through (the
-        # blocked key's and the stranger's are refused for their signer).
-        for who, det in (("b", "signed by blocked key"), ("s", "signed by unknown key"),
+        # blocked key's and the stranger's are refused for their signer,
+        # with one answer for both: blocked and unknown look the same).
+        for who, det in (("b", "not a friend of this node"), ("s", "not a friend of this node"),
                          ("g", "other than Peerfeed-From")):
             P("hint-f-request-of-" + who, "%s: the request of %s, Peerfeed-From f" % (ep, who),
               ("set", 'from="{%s}"' % who.upper()), ("sign", who), ("expect", "403"),
