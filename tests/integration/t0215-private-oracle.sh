@@ -105,5 +105,9 @@ for h in "$B" "$S" "$R"; do
 done
 [ "$codes" = " 400 400 400" ]
 check "the friend's ETag with any other hint is no 304 ($codes)"
+pf a block "$F" >/dev/null || exit 99
+[ "$(http_status POST "$BASE/feed" -H "Peerfeed-From: $F" \
+    -H "If-None-Match: $TAG")" = 400 ]
+check "once f is blocked, its ETag gets no 304 any more"
 
 done_testing
