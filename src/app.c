@@ -315,7 +315,8 @@ post_login(struct ctx *c)
 	    !pf_app_csrf_ok("login", pre, pf_app_form_get(&c->form, "csrf")))
 		return login_page(c, 403, "The login form expired: try again.");
 	pw = pf_app_form_get(&c->form, "password");
-	e = pf_passwd_try(c->a->st, pw ? pw : "", FAIL_DELAY, &wait);
+	e = pf_passwd_try(c->a->st, pw ? pw : "", c->req->remote_addr,
+	    FAIL_DELAY, &wait);
 	if (e == PF_ERR_LOCKED) {
 		/* A guesser gets one try per FAIL_DELAY, and holds no worker. */
 		snprintf(msg, sizeof(msg), "Too many attempts: try again in "

@@ -24,6 +24,8 @@
 #define HASH_LEN	32
 #define ITER_MAX	100000000L
 #define LINE_MAX_	256
+#define WAIT_SLOTS	64	/* client addresses throttled at once */
+#define WAIT_ADDR	48	/* an IPv6 address fits */
 
 static void
 tohex(const unsigned char *p, size_t n, char *out)
@@ -121,32 +123,101 @@ pf_passwd_set(struct pf_store *st, const char *pw)
 	return pf_store_write(st, PF_PASSWD_FILE, line, strlen(line));
 }
 
-/* When (ms) the wait in fd ends; 0 if none, or if the clock stepped back. */
-static int64_t
-wait_until(int fd, int64_t now, int delay)
+/*
+ * The throttle file holds one "ADDR UNTIL" line (UNTIL in ms) per client
+ * address that gave a wrong password in the last delay seconds, at most
+ * WAIT_SLOTS of them: a guesser waits, the owner at another address does
+ * not.  A full table forgets the wait that ends first.
+ */
+struct wait_slot {
+	char	 addr[WAIT_ADDR];
+	int64_t	 until;
+};
+
+/* addr as a throttle key: at most WAIT_ADDR - 1 bytes of [0-9A-Za-z.:]. */
+static void
+wait_key(const char *addr, char key[WAIT_ADDR])
 {
-	char		buf[32];
-	ssize_t		n;
-	long long	until;
+	size_t i;
+
+	for (i = 0; addr != NULL && addr[i] != '\0' && i < WAIT_ADDR - 1; i++)
+		key[i] = strchr("0123456789abcdefABCDEF.:", addr[i]) != NULL ?
+		    addr[i] : '_';
+	key[i] = '\0';
+	if (i == 0)
+		memcpy(key, "-", 2);
+}
+
+/* The waits in fd still running at now; one that ends further off than
+ * delay is a clock that stepped back, and damaged lines are dropped. */
+static size_t
+waits_read(int fd, struct wait_slot *w, int64_t now, int delay)
+{
+	char		 buf[WAIT_SLOTS * (WAIT_ADDR + 24)], *line, *sp, *save;
+	ssize_t		 n;
+	size_t		 k = 0, len;
+	long long	 until;
 
 	if ((n = pread(fd, buf, sizeof(buf) - 1, 0)) <= 0)
 		return 0;
 	buf[n] = '\0';
-	until = strtoll(buf, NULL, 10);
-	if (until <= now || until - now > (int64_t)delay * 1000)
-		return 0;
-	return until;
+	for (line = strtok_r(buf, "\n", &save); line != NULL && k < WAIT_SLOTS;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if ((sp = strchr(line, ' ')) == NULL ||
+		    (len = (size_t)(sp - line)) == 0 || len >= WAIT_ADDR)
+			continue;
+		until = strtoll(sp + 1, NULL, 10);
+		if (until <= now || until - now > (int64_t)delay * 1000)
+			continue;
+		memcpy(w[k].addr, line, len);
+		w[k].addr[len] = '\0';
+		w[k++].until = until;
+	}
+	return k;
+}
+
+/* Record a wait for key until then: 0, or -1 if it could not be written. */
+static int
+waits_add(int fd, struct wait_slot *w, size_t k, const char *key,
+    int64_t until)
+{
+	char	 buf[WAIT_SLOTS * (WAIT_ADDR + 24)];
+	size_t	 i, slot = k, len = 0;
+	int	 n;
+
+	for (i = 0; i < k; i++)
+		if (strcmp(w[i].addr, key) == 0 || (slot == k &&
+		    k == WAIT_SLOTS && (i == 0 || w[i].until < w[slot].until)))
+			slot = i;
+	if (slot == k && k < WAIT_SLOTS)
+		k++;
+	else if (slot == k)
+		slot = 0;
+	snprintf(w[slot].addr, sizeof(w[slot].addr), "%s", key);
+	w[slot].until = until;
+	for (i = 0; i < k; i++) {
+		n = snprintf(buf + len, sizeof(buf) - len, "%s %lld\n",
+		    w[i].addr, (long long)w[i].until);
+		if (n < 0 || (size_t)n >= sizeof(buf) - len)
+			return -1;
+		len += (size_t)n;
+	}
+	return pwrite(fd, buf, len, 0) == (ssize_t)len &&
+	    ftruncate(fd, (off_t)len) == 0 ? 0 : -1;
 }
 
 enum pf_err
-pf_passwd_try(struct pf_store *st, const char *pw, int delay, int *wait)
+pf_passwd_try(struct pf_store *st, const char *pw, const char *addr,
+    int delay, int *wait)
 {
-	char		*path, buf[32];
-	int64_t		 until;
-	int		 fd, n;
-	enum pf_err	 e;
+	struct wait_slot	 w[WAIT_SLOTS];
+	char			*path, key[WAIT_ADDR];
+	size_t			 i, k;
+	int			 fd;
+	enum pf_err		 e;
 
 	*wait = delay;
+	wait_key(addr, key);
 	if ((e = pf_store_mkdir(st, "app", 0700)) != PF_OK)
 		return e;
 	if ((path = pf_store_join(st, PF_PASSWD_WAIT)) == NULL)
@@ -158,22 +229,24 @@ pf_passwd_try(struct pf_store *st, const char *pw, int delay, int *wait)
 		return e;
 	}
 	free(path);
-	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+	/* Checks queue here (one PBKDF2 at a time), none is turned away. */
+	if (flock(fd, LOCK_EX) == -1) {
+		e = pf_err(PF_ERR_SYS, "login-wait: %s", strerror(errno));
 		close(fd);
-		return pf_err(PF_ERR_LOCKED, "another login is being checked");
+		return e;
 	}
-	if ((until = wait_until(fd, pf_now_ms(), delay)) > pf_now_ms()) {
-		*wait = (int)((until - pf_now_ms() + 999) / 1000);
-		close(fd);
-		return pf_err(PF_ERR_LOCKED, "a wrong password was given: wait "
-		    "%d s", *wait);
-	}
+	k = waits_read(fd, w, pf_now_ms(), delay);
+	for (i = 0; i < k; i++)
+		if (strcmp(w[i].addr, key) == 0) {
+			*wait = (int)((w[i].until - pf_now_ms() + 999) / 1000);
+			close(fd);
+			return pf_err(PF_ERR_LOCKED, "a wrong password was "
+			    "given from %s: wait %d s", key, *wait);
+		}
 	if ((e = pf_passwd_check(st, pw)) == PF_ERR_FORBIDDEN) {
-		n = snprintf(buf, sizeof(buf), "%lld\n",
-		    (long long)(pf_now_ms() + (int64_t)delay * 1000));
 		/* Unrecorded, the wait is kept the slow way. */
-		if (pwrite(fd, buf, (size_t)n, 0) != n ||
-		    ftruncate(fd, n) == -1)
+		if (waits_add(fd, w, k, key, pf_now_ms() +
+		    (int64_t)delay * 1000) == -1)
 			sleep((unsigned)delay);
 		e = pf_err(PF_ERR_FORBIDDEN, "wrong password");
 	}

@@ -35,14 +35,16 @@ enum pf_err	 pf_passwd_set(struct pf_store *, const char *pw);
  */
 enum pf_err	 pf_passwd_check(struct pf_store *, const char *pw);
 /*
- * pf_passwd_check() behind a throttle that every process shares, so that
- * guessing is slow without a process sleeping: after a wrong password no
- * password is checked for delay seconds (DIR/app/login-wait holds until
- * when), nor while another process checks one.  Those attempts get
- * PF_ERR_LOCKED at once, with *wait the seconds to wait.
+ * pf_passwd_check() behind a throttle that every process shares, per
+ * client address addr, so that guessing is slow without a process
+ * sleeping and a guesser cannot lock the owner out from elsewhere: after
+ * a wrong password from addr no password from addr is checked for delay
+ * seconds (DIR/app/login-wait holds until when, for at most 64 addresses
+ * at once); those attempts get PF_ERR_LOCKED at once, with *wait the
+ * seconds to wait.  Other addresses are checked as usual, one at a time.
  */
-enum pf_err	 pf_passwd_try(struct pf_store *, const char *pw, int delay,
-		    int *wait);
+enum pf_err	 pf_passwd_try(struct pf_store *, const char *pw,
+		    const char *addr, int delay, int *wait);
 /* True if a password is set. */
 int		 pf_passwd_isset(struct pf_store *);
 /* 1 if a[0..n) equals b[0..n), in time independent of the contents. */

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -213,31 +215,49 @@ static void
 test_passwd_try(void **state)
 {
 	struct pf_store	*st;
-	char		 dir[] = "/tmp/pf.XXXXXX", cmd[64], far[32];
-	int		 wait = 0;
+	char		 dir[] = "/tmp/pf.XXXXXX", cmd[64], far[64], addr[32];
+	int		 wait = 0, i;
+	struct stat	 sb;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(pf_store_open(dir, 1, &st), PF_OK);
 	assert_int_equal(pf_passwd_set(st, "correct horse"), PF_OK);
-	assert_int_equal(pf_passwd_try(st, "correct horse", 2, &wait), PF_OK);
-	assert_int_equal(pf_passwd_try(st, "wrong horse", 2, &wait),
+	assert_int_equal(pf_passwd_try(st, "correct horse", "192.0.2.1", 2, &wait), PF_OK);
+	assert_int_equal(pf_passwd_try(st, "wrong horse", "192.0.2.1", 2, &wait),
 	    PF_ERR_FORBIDDEN);
 	/* For the next 2 s not even the right password is checked. */
-	assert_int_equal(pf_passwd_try(st, "correct horse", 2, &wait),
+	assert_int_equal(pf_passwd_try(st, "correct horse", "192.0.2.1", 2, &wait),
 	    PF_ERR_LOCKED);
 	assert_true(wait >= 1 && wait <= 2);
+	/* The owner at another address is not held back (issue 13). */
+	assert_int_equal(pf_passwd_try(st, "correct horse", "2001:db8::7", 2,
+	    &wait), PF_OK);
+	/* 64 addresses at most are remembered: a flood from many forgets the
+	 * earliest, and the file stays small. */
+	for (i = 0; i < 70; i++) {
+		snprintf(addr, sizeof(addr), "198.51.100.%d", i);
+		assert_int_equal(pf_passwd_try(st, "wrong", addr, 2, &wait),
+		    PF_ERR_FORBIDDEN);
+	}
+	assert_int_equal(pf_passwd_try(st, "wrong", "198.51.100.69", 2, &wait),
+	    PF_ERR_LOCKED);
+	snprintf(cmd, sizeof(cmd), "%s/app/login-wait", dir);
+	assert_int_equal(stat(cmd, &sb), 0);
+	assert_true(sb.st_size < 64 * 48);
+	sleep(3);
 	/* A wait further off than the delay is a clock that stepped back. */
-	snprintf(far, sizeof(far), "%lld\n", (long long)pf_now_ms() + 3600000);
+	snprintf(far, sizeof(far), "192.0.2.1 %lld\n",
+	    (long long)pf_now_ms() + 3600000);
 	wait_file(dir, far);
-	assert_int_equal(pf_passwd_try(st, "correct horse", 2, &wait), PF_OK);
+	assert_int_equal(pf_passwd_try(st, "correct horse", "192.0.2.1", 2, &wait), PF_OK);
 	/* Damaged contents hold nobody back. */
 	wait_file(dir, "-9223372036854775808");
-	assert_int_equal(pf_passwd_try(st, "correct horse", 2, &wait), PF_OK);
+	assert_int_equal(pf_passwd_try(st, "correct horse", "192.0.2.1", 2, &wait), PF_OK);
 	wait_file(dir, "99999999999999999999999999");
-	assert_int_equal(pf_passwd_try(st, "correct horse", 2, &wait), PF_OK);
+	assert_int_equal(pf_passwd_try(st, "correct horse", "192.0.2.1", 2, &wait), PF_OK);
 	wait_file(dir, "not a number");
-	assert_int_equal(pf_passwd_try(st, "correct horse", 2, &wait), PF_OK);
+	assert_int_equal(pf_passwd_try(st, "correct horse", "192.0.2.1", 2, &wait), PF_OK);
 	pf_store_close(st);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	assert_int_equal(system(cmd), 0);
