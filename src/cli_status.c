@@ -394,6 +394,12 @@ check_agent(struct doctor *d)
 	else
 		say(d, OK, "gpg-agent signs with the node key %s", d->n->self);
 	pf_buf_free(&sig);
+	if (pf_store_format(d->n->st) < PF_STORE_FORMAT)
+		say(d, OK, "state directory format %d (an older peerfeed's): "
+		    "the next write upgrades it to %d", pf_store_format(d->n->st),
+		    PF_STORE_FORMAT);
+	else
+		say(d, OK, "state directory format %d", pf_store_format(d->n->st));
 }
 
 /* "yes", "no", or "" when timedatectl cannot say (no systemd, a container). */

@@ -61,7 +61,9 @@ pf_node_init(const char *dir, const char *name, const char *email,
 		    "refusing to replace it", pf_store_path(st), self.fpr);
 		goto out;
 	}
-	if ((e = pf_conf_load(pf_store_path(st), &conf)) != PF_OK)
+	/* The lock also marks the new directory with its format version. */
+	if ((e = pf_store_lock(st, 1)) != PF_OK ||
+	    (e = pf_conf_load(pf_store_path(st), &conf)) != PF_OK)
 		goto out;
 	if (strlen(name) >= sizeof(conf.name) || (url != NULL &&
 	    strlen(url) >= sizeof(conf.url_list))) {

@@ -26,10 +26,27 @@ struct pf_store {
 	int	 dfd;		/* the directory, O_PATH-like */
 	int	 lockfd;	/* -1 when not holding the lock */
 	int	 swept;		/* dead writers' temp files removed */
+	int	 format;	/* the directory's format version */
 };
 
 #define RESERVE		((unsigned long long)256 << 10)	/* pf_store_room() */
 #define TMP_PREFIX	".tmp-"	/* + pid "-" seq "-" ms: pf_store_write() */
+#define FORMAT_FILE	"format"	/* the format version: "2\n" */
+#define FORMAT_MAX	9999
+
+/*
+ * The steps that bring a directory of format from to format from + 1
+ * (doc/CHANGES.md): each runs under the writer lock and may be run again
+ * after a crash (the marker moves only once the step is complete), so it
+ * must be idempotent.  fn NULL: nothing changes but the marker.  The next
+ * change of the layout adds its step here and raises PF_STORE_FORMAT.
+ */
+static const struct {
+	int		  from;
+	enum pf_err	(*fn)(struct pf_store *);
+} steps[] = {
+	{ 1, NULL },	/* 2: the directory carries its format version */
+};
 
 static const struct {
 	const char	*rel;
@@ -99,6 +116,76 @@ mkdir_p(int dfd, const char *rel, mode_t mode)
 	return PF_OK;
 }
 
+/*
+ * Read DIR/format into st->format: 1 when it is missing (v0.1.0 wrote
+ * none).  A damaged marker or a version this program does not know is
+ * PF_ERR_CONFIG: nothing may be written to such a directory.
+ */
+static enum pf_err
+read_format(struct pf_store *st)
+{
+	struct pf_buf	 b = { 0 };
+	long		 v = 0;
+	size_t		 i;
+	enum pf_err	 e;
+
+	st->format = 1;
+	if ((e = pf_store_read(st, FORMAT_FILE, 16, &b)) == PF_ERR_NOTFOUND) {
+		pf_buf_free(&b);
+		return PF_OK;
+	}
+	for (i = 0; e == PF_OK && i < b.len && b.data[i] >= '0' &&
+	    b.data[i] <= '9' && v <= FORMAT_MAX; i++)
+		v = v * 10 + (b.data[i] - '0');
+	if (e == PF_OK && (i == 0 || v < 1 || v > FORMAT_MAX ||
+	    b.len != i + 1 || b.data[i] != '\n'))
+		e = pf_err(PF_ERR_CONFIG, "%s/" FORMAT_FILE ": not a format "
+		    "version (one number and a newline); refusing to use "
+		    "the directory", st->dir);
+	pf_buf_free(&b);
+	if (e != PF_OK)
+		return e;
+	if (v > PF_STORE_FORMAT)
+		return pf_err(PF_ERR_CONFIG, "%s has state directory format %ld, "
+		    "made by a newer peerfeed; this one knows formats up to %d "
+		    "and leaves it untouched: upgrade peerfeed (doc/CHANGES.md)",
+		    st->dir, v, PF_STORE_FORMAT);
+	st->format = (int)v;
+	return PF_OK;
+}
+
+/*
+ * Bring the directory up to PF_STORE_FORMAT, one step at a time, each
+ * followed by its marker (an atomic pf_store_write(), as for posts): a
+ * crash leaves the last complete step's version for the next writer.
+ */
+static enum pf_err
+upgrade(struct pf_store *st)
+{
+	char		 text[16];
+	size_t		 i;
+	enum pf_err	 e;
+
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		if (steps[i].from != st->format)
+			continue;
+		if (steps[i].fn != NULL && (e = steps[i].fn(st)) != PF_OK)
+			return e;
+		snprintf(text, sizeof(text), "%d\n", st->format + 1);
+		if ((e = pf_store_write(st, FORMAT_FILE, text,
+		    strlen(text))) != PF_OK)
+			return e;
+		st->format++;
+	}
+	return PF_OK;
+}
+
+int
+pf_store_format(const struct pf_store *st)
+{
+	return st->format;
+}
+
 enum pf_err
 pf_store_open(const char *dir, int create, struct pf_store **out)
 {
@@ -122,6 +209,9 @@ pf_store_open(const char *dir, int create, struct pf_store **out)
 		e = pf_err(PF_ERR_SYS, "%s: %s", abs, strerror(errno));
 		goto fail;
 	}
+	/* A directory from the future is refused before anything is made. */
+	if ((e = read_format(st)) != PF_OK)
+		goto fail;
 	for (i = 0; create && i < sizeof(layout) / sizeof(layout[0]); i++)
 		if ((e = mkdir_p(st->dfd, layout[i].rel, layout[i].mode)) != PF_OK)
 			goto fail;
@@ -239,7 +329,8 @@ sweep(struct pf_store *st)
 enum pf_err
 pf_store_lock(struct pf_store *st, int wait)
 {
-	int fd;
+	enum pf_err	e;
+	int		fd;
 
 	if (st->lockfd != -1)
 		return PF_OK;
@@ -257,6 +348,16 @@ pf_store_lock(struct pf_store *st, int wait)
 	if (!st->swept) {
 		sweep(st);
 		st->swept = 1;
+	}
+	/*
+	 * The first write of a newer program upgrades an older directory;
+	 * the version is read again under the lock, since another writer
+	 * may have moved it since pf_store_open().
+	 */
+	if ((e = read_format(st)) != PF_OK || (st->format < PF_STORE_FORMAT &&
+	    (e = upgrade(st)) != PF_OK)) {
+		pf_store_unlock(st);
+		return e;
 	}
 	return PF_OK;
 }

@@ -14,6 +14,13 @@
 struct pf_store;
 
 /*
+ * The state directory's format version this program writes (DIR/format
+ * holds it, one number and a newline; a directory without it is format 1,
+ * v0.1.0's).  doc/CHANGES.md says what each version changed.
+ */
+#define PF_STORE_FORMAT	2
+
+/*
  * The state directory to use: opt (from -d) if not NULL, else $PEERFEED_HOME,
  * else the built-in default (LOCALSTATEDIR/lib/peerfeed).  Borrowed/static.
  */
@@ -22,7 +29,9 @@ const char	*pf_store_dir(const char *opt);
 /*
  * Open the state directory dir.  create: make it and its layout (posts/,
  * media/, friends/, public/, gnupg/ 0700, tmp/) if missing.  *out is owned
- * by the caller.  PF_ERR_NOTFOUND if dir does not exist and !create.
+ * by the caller.  PF_ERR_NOTFOUND if dir does not exist and !create;
+ * PF_ERR_CONFIG, with nothing touched, if its format is newer than
+ * PF_STORE_FORMAT or its marker is damaged.
  */
 enum pf_err	 pf_store_open(const char *dir, int create, struct pf_store **out);
 void		 pf_store_close(struct pf_store *);
@@ -31,11 +40,16 @@ const char	*pf_store_path(const struct pf_store *);
 /* DIR/rel as a new string the caller frees; NULL on allocation failure. */
 char		*pf_store_join(const struct pf_store *, const char *rel);
 
+/* The directory's format version (1 to PF_STORE_FORMAT). */
+int		 pf_store_format(const struct pf_store *);
+
 /*
  * Take the store's writer lock (flock on DIR/lock): one writer at a time,
  * readers never take it.  wait: block until free; else PF_ERR_LOCKED.
  * The first time a store is locked, the temp files that killed writers
  * left behind (".tmp-<pid>-...", whose process is gone) are removed.
+ * Every lock then upgrades an older directory to PF_STORE_FORMAT in place,
+ * crash-safely (doc/CHANGES.md); PF_ERR_CONFIG if it is from the future.
  */
 enum pf_err	 pf_store_lock(struct pf_store *, int wait);
 /*
