@@ -468,7 +468,9 @@ pf_post_field_find(const struct field *t, const char *name)
 
 /*
  * Check an object's members against one or two field tables: no member
- * outside them, every required one present, each one passing its check.
+ * outside them but extension members (a name with a ':', which a reader
+ * ignores: doc/PROTOCOL.md "Compatibility"), every required one present,
+ * each one passing its check.
  */
 static enum pf_err
 check_members(const char *path, struct json_object *o,
@@ -482,7 +484,8 @@ check_members(const char *path, struct json_object *o,
 
 	json_object_object_foreach(o, key, val) {
 		(void)val;
-		if (pf_post_field_find(t1, key) == NULL &&
+		if (strchr(key, ':') == NULL &&
+		    pf_post_field_find(t1, key) == NULL &&
 		    pf_post_field_find(t2, key) == NULL)
 			return pf_err(PF_ERR_INVALID, "%s%s%s: unknown property",
 			    path, *path ? "." : "", printable(key, kb));

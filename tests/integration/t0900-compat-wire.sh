@@ -5,7 +5,8 @@
 # through the real responder behind nginx: old owner and new reader, new
 # owner and old reader: a public post, a group post, a private (key:)
 # post, an edit and a delete arrive, verify and show; an idle poll is a
-# 304 with no new posts.
+# 304 with no new posts.  A post with extension members, as a newer node
+# may write it, shows on a current reader.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_http.sh"
 . "$(dirname "$0")/lib_fetch.sh"
@@ -14,6 +15,7 @@ need nginx spawn-fcgi
 
 old serve_node o "Olga Old" || exit 99
 serve_node n "Nina New" || exit 99
+NPID=$RESPONDER_PID
 FO=$(fpr_of o); FN=$(fpr_of n)
 ok "the old node adds the new one by URL" old befriend o n
 [ ! -e "$T/o/format" ] && [ "$(cat "$T/n/format")" = 2 ]
@@ -63,5 +65,29 @@ ofpr=$FO
 exchange "old owner, new reader" o n "$FN" old ""
 ofpr=$FN
 exchange "new owner, old reader" n o "$FO" "" old
+
+# A newer node's post: extension members at the top level and in the
+# location (doc/PROTOCOL.md "Compatibility"), hand-made, signed by plain
+# gpg, indexed by reindex; n's responder restarts to see the new index.
+EXT="$(date +%s%3N)-0e0e"
+NOW=$(date -u +%Y-%m-%dT%H:%M:%S.000Z)
+cat >"$T/n/posts/$EXT.json" <<EOF
+{"@context":"https://www.w3.org/ns/activitystreams","id":"$EXT",
+ "type":"Note","attributedTo":"$FN","published":"$NOW","updated":"$NOW",
+ "to":["public"],"content":"from a newer node","peerfeed:mood":{"level":3},
+ "location":{"type":"Place","latitude":1.5,"longitude":2.5,"geo:alt":12}}
+EOF
+pgp n --armor --detach-sign -o "$T/n/posts/$EXT.json.sig" "$T/n/posts/$EXT.json" &&
+    pf n reindex >/dev/null || exit 99
+kill "$NPID"; wait "$NPID" 2>/dev/null
+start_responder n || exit 99
+make_node c "Carl Current" || exit 99
+pf c id --export >"$T/c.asc" && pf n friend add "$T/c.asc" >/dev/null &&
+    befriend c n || exit 99
+fetch c >"$T/c.f1" 2>&1
+check "a current reader fetches the newer node's feed"
+[ -e "$T/c/friends/$FN/posts/$EXT.json" ] &&
+    pf c timeline | grep -q "from a newer node" && pf c check --verify >/dev/null
+check "the post with extension members is stored, verifies and shows"
 
 done_testing
