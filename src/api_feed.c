@@ -578,6 +578,10 @@ open_request(struct pf_api *a, const struct pf_http_req *req, const char *hint,
 	pf_urls_node(a->st, a->conf, &u);
 	if (u.n == 0)
 		return pf_err(PF_ERR_CONFIG, "url is not set in peerfeed.conf");
+	/* The envelope checks the signer against the keyring: a friend added
+	 * since the last request must be known to it. */
+	if ((e = pf_api_keyring_fresh(a)) != PF_OK)
+		goto out;
 	/* Unknown, unpinned and blocked signers: one answer (PROTOCOL.md). */
 	if ((e = pf_envelope_open(a->kr, req->body.data, req->body.len,
 	    (size_t)a->conf->plain_max, &plain, signer, &sig_time)) != PF_OK) {
