@@ -1,5 +1,5 @@
 /*
- * api.h: the responder's endpoints (DESIGN.md section 5), one file per
+ * api.h: the responder's endpoints (doc/DESIGN.md section 5), one file per
  * resource: api_info.c (GET /), api_key.c (GET /key), api_feed.c (GET and
  * POST /feed, GET /feed.atom), api_media.c (GET /media/<sha256>, POST
  * /media).

@@ -1,6 +1,6 @@
 /*
  * api_feed.c: GET /feed (public pages), GET /feed.atom, and POST /feed,
- * the private exchange of DESIGN.md section 5, whose envelope checks
+ * the private exchange of doc/DESIGN.md section 5, whose envelope checks
  * POST /media (api_media.c) shares through pf_api_private_open() and
  * pf_api_private_reply().
  *

@@ -1,6 +1,7 @@
 /*
  * api_media.c: GET /media/<sha256>, a public attachment, and POST /media,
- * a private one asked for by an encrypted request (DESIGN.md section 5).
+ * a private one asked for by an encrypted request (doc/DESIGN.md
+ * section 5).
  *
  * An attachment is served to a reader only if some live (non-tombstone)
  * own post that reader may see names it as the digest of an Image

@@ -1,6 +1,6 @@
 /*
  * envelope.c: sign, verify, seal (sign+encrypt) and open (decrypt+verify)
- * with gpgme, doing every check of reliability-anchors.md section (d):
+ * with gpgme, doing every check of doc/DESIGN.md section 5.4 ("(d)" below):
  * gpgme returning success proves nothing by itself.  Cheap OpenPGP packet
  * pre-checks in plain C run before any gpg process is started.
  */

@@ -1,6 +1,6 @@
 /*
  * envelope.h: signing, verifying, encrypting and decrypting (gpgme), with
- * every check of shared/research/reliability-anchors.md section (d): a
+ * every check of doc/DESIGN.md section 5.4 (cited as "(d)" below): a
  * successful gpgme call alone proves nothing.
  */
 #ifndef PF_ENVELOPE_H

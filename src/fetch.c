@@ -1,5 +1,5 @@
 /*
- * fetch.c: one run of peerfeed-fetch (DESIGN.md section 6).
+ * fetch.c: one run of peerfeed-fetch (doc/DESIGN.md section 6).
  *
  * Every friend with a URL is a job, a small state machine driven by the
  * transfers it queues on the transport (fetch_curl.c), so slow friends

@@ -1,5 +1,5 @@
 /*
- * fetch.h: pulling friends' feeds (DESIGN.md section 6).
+ * fetch.h: pulling friends' feeds (doc/DESIGN.md section 6).
  *
  * fetch.c is the algorithm: for every friend with a URL, ask the private
  * endpoint from the saved cursor, check the sealed answer and every post

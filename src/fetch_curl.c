@@ -1,7 +1,7 @@
 /*
  * fetch_curl.c: the transport under fetch.c, the only user of libcurl.
  * One curl multi handle runs up to `jobs` transfers at once; every easy
- * handle gets the bounds of shared/research/reliability-anchors.md 3.4:
+ * handle gets the bounds of doc/DESIGN.md section 6:
  * connect and total timeouts, a low-speed limit, http/https only (also
  * after redirects), at most max_redirs redirects, no netrc, no
  * Accept-Encoding (so no decompression bombs), and a byte cap enforced in

@@ -1,5 +1,5 @@
 /*
- * friend.h: a friend's sync state, friends/<fpr>/state.json (DESIGN.md
+ * friend.h: a friend's sync state, friends/<fpr>/state.json (doc/DESIGN.md
  * section 2): where to fetch (url), where the last fetch stopped (cursor),
  * the ETag of the last complete answer (for the responder's idle path),
  * and the last result with its time.  The file is parsed strictly (json.c)

@@ -5,7 +5,7 @@
  * same socket, which keeps gpgme and LMDB single-threaded.
  *
  * libfcgi 2.4.2's FCGX_FPrintF silently drops everything after a %zu or
- * %jd (shared/research/feasibility.md), so every line is formatted into a
+ * %jd (doc/DESIGN.md section 5.1), so every line is formatted into a
  * pf_buf first and written with FCGX_PutStr.
  *
  * A response held in memory (every answer but a media file) skips

@@ -3,7 +3,7 @@
  * parsing; a second pass over the same bytes (a small scanner walking the
  * text and json-c's tree in step) rejects what json-c lets through:
  * duplicate keys, NUL in keys and strings, raw control characters, NaN,
- * Infinity and out-of-range numbers (shared/research 3.3).
+ * Infinity and out-of-range numbers (doc/DESIGN.md section 8.5).
  */
 #include "config.h"
 

@@ -1,7 +1,7 @@
 /*
  * keyring.c: the node's GnuPG keyring through gpgme.  Every key object is
  * listed once at open (and after each change) and kept, so looking a key
- * up never starts a gpg process (reliability-anchors.md (d) 4).
+ * up never starts a gpg process (doc/DESIGN.md section 5.4, set-up 4).
  */
 #include "config.h"
 
@@ -156,7 +156,8 @@ write_if_missing(const char *home, const char *name, const char *text)
 }
 
 /*
- * The one gpgme context of a keyring, set up as section (d) 2 says:
+ * The one gpgme context of a keyring, set up as doc/DESIGN.md section 5.4
+ * (set-up 2) says:
  * our GNUPGHOME, OpenPGP, offline, never a pinentry, no key retrieval.
  */
 static enum pf_err

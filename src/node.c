@@ -1,6 +1,6 @@
 /*
  * node.c: the owner's node: open, publish, edit, delete, reindex, check.
- * The order of every write is DESIGN.md section 8: files first (media,
+ * The order of every write is doc/DESIGN.md section 8: files first (media,
  * signature, post), then the index, then the pre-rendered public feed.
  */
 #include "config.h"

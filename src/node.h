@@ -1,6 +1,6 @@
 /*
  * node.h: the owner's node, the one place that ties store, keyring, posts
- * and index together for writers (CLI, fetcher).  Writes follow DESIGN.md
+ * and index together for writers (CLI, fetcher).  Writes follow doc/DESIGN.md
  * section 8: under the store's writer lock, files first (media, signature,
  * post), index second, then the pre-rendered public feed.  A journal entry
  * written before and removed after each change lets the next writer finish

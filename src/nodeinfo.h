@@ -1,9 +1,9 @@
 /*
- * nodeinfo.h: ask a node who it says it is (its GET /, DESIGN.md section
- * 5).  The answer is unauthenticated: use the fingerprint only to pick a
- * candidate whose later, signed answers are verified against the pinned
- * key.  Used by the fetcher's search for a friend (fetch_locate.c) and by
- * peerfeed discover.
+ * nodeinfo.h: ask a node who it says it is (its GET /, doc/PROTOCOL.md
+ * "GET / (node info)").  The answer is unauthenticated: use the
+ * fingerprint only to pick a candidate whose later, signed answers are
+ * verified against the pinned key.  Used by the fetcher's search for a
+ * friend (fetch_locate.c) and by peerfeed discover.
  */
 #ifndef PF_NODEINFO_H
 #define PF_NODEINFO_H

@@ -1,7 +1,7 @@
 /*
  * req.c: checking the plaintext of a private request (feed or media).  The rules are
- * those of DESIGN.md section 5 and shared/research/reliability-anchors.md
- * sections 2 and (d) step 11; each error names the field and the rule.
+ * those of doc/PROTOCOL.md "Private requests" and doc/DESIGN.md section
+ * 5.3 (step 5) and 5.4 (step 11); each error names the field and the rule.
  */
 #include "config.h"
 

@@ -1,5 +1,5 @@
 /*
- * req.h: the plaintext of a private request (DESIGN.md section 5),
+ * req.h: the plaintext of a private request (doc/DESIGN.md section 5),
  * parsed from the exact decrypted bytes and checked field by field against
  * what this node expects.  A good OpenPGP signature alone proves nothing:
  * these checks bind the request to its signer, to this node and endpoint,

@@ -46,7 +46,7 @@ enum pf_err	 pf_route_find(const struct pf_route *tab, size_t n, const char *met
 void		 pf_route_allow(const struct pf_route *tab, size_t n,
 		    const char *path, char *out, size_t outlen);
 
-/* The responder's own table (every endpoint of DESIGN.md section 5). */
+/* The responder's own table (every endpoint of doc/DESIGN.md section 5). */
 extern const struct pf_route	pf_routes[];
 extern const size_t		pf_nroutes;
 

@@ -1,6 +1,6 @@
 /*
- * store.h: the state directory on disk (DESIGN.md section 2).  Plain files
- * are the truth.  Every write is atomic: temp file in DIR/tmp, fsync,
+ * store.h: the state directory on disk (doc/DESIGN.md section 2).  Plain
+ * files are the truth.  Every write is atomic: temp file beside it, fsync,
  * rename, fsync of the directory; a failed fsync is an error, never retried.
  * Relative names (rel) are checked: no "..", no absolute paths, no NUL.
  */

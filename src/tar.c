@@ -287,7 +287,7 @@ pf_tar_finish(struct pf_tar_writer *w)
 
 	if ((e = put(w, zero, sizeof(zero))) != PF_OK)
 		goto out;
-	/* A failed fsync is final (DESIGN.md section 8): no retry. */
+	/* A failed fsync is final (doc/DESIGN.md section 8): no retry. */
 	if (fflush(w->f) != 0 || fsync(fileno(w->f)) == -1) {
 		e = pf_err(PF_ERR_SYS, "%s: %s", w->tmp, strerror(errno));
 		goto out;
