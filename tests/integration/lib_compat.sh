@@ -17,6 +17,10 @@ if ! git -C "$top_srcdir" rev-parse --git-dir >/dev/null 2>&1; then
 	exit 77
 fi
 need autoreconf make cc flock
+# The top of the checkout: the sources may be a copy inside it (tests/check
+# builds the sanitizer run in build-asan/tree), and git archive run in a
+# subdirectory would archive only that subdirectory.
+repo=$(git -C "$top_srcdir" rev-parse --show-toplevel)
 commit=$(git -C "$top_srcdir" rev-parse -q --verify "$COMPAT_TAG^{commit}" ||
     git -C "$top_srcdir" rev-parse -q --verify "$COMPAT_COMMIT^{commit}") ||
     skip "neither $COMPAT_TAG nor $COMPAT_COMMIT is in the history (a shallow clone?)"
@@ -24,7 +28,7 @@ commit=$(git -C "$top_srcdir" rev-parse -q --verify "$COMPAT_TAG^{commit}" ||
 # build_old DIR: archive, configure and build the programs of $commit in DIR.
 build_old() {
 	rm -rf "$1" && mkdir -p "$1/src" &&
-	    git -C "$top_srcdir" archive "$commit" | tar -x -C "$1/src" &&
+	    git -C "$repo" archive "$commit" | tar -x -C "$1/src" &&
 	    (cd "$1/src" && autoreconf -fi && ./configure CFLAGS=-O1 &&
 	    make -j2 src/peerfeed src/peerfeed.fcgi src/peerfeed-fetch) \
 	    >"$1/build.log" 2>&1 && touch "$1/done"
