@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "fetch_int.h"
+#include "urls.h"
 #include "mdns.h"
 #include "nodeinfo.h"
 #ifdef HAVE_OPENDHT
@@ -94,19 +95,6 @@ lan_get(struct pf_fetcher *f)
 	return l;
 }
 
-/* Two base URLs are the same if they differ by trailing slashes only. */
-static int
-same_url(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-
-	while (la > 0 && a[la - 1] == '/')
-		la--;
-	while (lb > 0 && b[lb - 1] == '/')
-		lb--;
-	return la == lb && strncmp(a, b, la) == 0;
-}
-
 enum pf_err
 fetch_locate_check(const char *cand, const struct pf_nodeinfo *info,
     const char *fpr, const char *avoid, struct fetch_found *out)
@@ -124,7 +112,7 @@ fetch_locate_check(const char *cand, const struct pf_nodeinfo *info,
 		 * else through cand.
 		 */
 		name = info->url;
-		if ((avoid != NULL && same_url(name, avoid)) ||
+		if ((avoid != NULL && pf_url_same(name, avoid)) ||
 		    pf_nodeinfo_get(name, PROBE_CONNECT_S, &again) != PF_OK)
 			via = cand;
 		else if (strcmp(again.fpr, fpr) != 0)
@@ -133,7 +121,7 @@ fetch_locate_check(const char *cand, const struct pf_nodeinfo *info,
 			    cand, fpr, name, again.fpr);
 	}
 	to = via[0] != '\0' ? via : name;
-	if (avoid != NULL && same_url(to, avoid))
+	if (avoid != NULL && pf_url_same(to, avoid))
 		return pf_err(PF_ERR_NOTFOUND, "%s: the URL that failed", to);
 	/* (pf_friend_url_valid() bounds the length too.) */
 	if (!pf_friend_url_valid(name) || (via[0] != '\0' &&
@@ -269,8 +257,8 @@ fetch_locate_job(struct job *j)
 	else
 		fetch_note(j, "%s%s, reached %s at %s%s%s", before,
 		    j->url_before[0] ? " did not connect" : "", to.where,
-		    to.via, same_url(to.url, j->url_before) ? "" : " as ",
-		    same_url(to.url, j->url_before) ? "" : to.url);
+		    to.via, pf_url_same(to.url, j->url_before) ? "" : " as ",
+		    pf_url_same(to.url, j->url_before) ? "" : to.url);
 	return 1;
 }
 

@@ -10,19 +10,8 @@
 #include "json.h"
 #include "log.h"
 #include "nodeinfo.h"
+#include "urls.h"
 
-/* Two base URLs are the same if they differ by trailing slashes only. */
-static int
-same_url(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-
-	while (la > 0 && a[la - 1] == '/')
-		la--;
-	while (lb > 0 && b[lb - 1] == '/')
-		lb--;
-	return la == lb && strncmp(a, b, la) == 0;
-}
 
 int
 pf_nodeinfo_lists(const struct pf_nodeinfo *info, const char *u)
@@ -30,7 +19,7 @@ pf_nodeinfo_lists(const struct pf_nodeinfo *info, const char *u)
 	size_t i;
 
 	for (i = 0; i < info->nurls; i++)
-		if (same_url(info->urls[i], u))
+		if (pf_url_same(info->urls[i], u))
 			return 1;
 	return 0;
 }

@@ -162,3 +162,15 @@ pf_urls_node(struct pf_store *st, const struct pf_conf *c, struct pf_urls *out)
 		pf_err_clear();
 	free(rs);
 }
+
+int
+pf_url_same(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	while (la > 0 && a[la - 1] == '/')
+		la--;
+	while (lb > 0 && b[lb - 1] == '/')
+		lb--;
+	return la == lb && strncmp(a, b, la) == 0;
+}

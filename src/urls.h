@@ -38,6 +38,8 @@ struct pf_reach_state {
 void		 pf_urls_add(struct pf_urls *l, const char *u);
 /* True if u is in l (trailing slashes aside). */
 int		 pf_urls_has(const struct pf_urls *l, const char *u);
+/* Two URLs are the same but for trailing slashes. */
+int		 pf_url_same(const char *a, const char *b);
 
 /*
  * Read reach.json into *out; a zeroed *out when there is none.
