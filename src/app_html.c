@@ -16,6 +16,7 @@
 #include "group.h"
 #include "index.h"
 #include "keyring.h"
+#include "markdown.h"
 #include "post.h"
 #include "store.h"
 
@@ -40,6 +41,7 @@ static const char css[] =
     "article header{color:var(--mute);font-size:.9rem}"
     "article header strong{color:var(--fg)}"
     ".content{white-space:pre-wrap;overflow-wrap:anywhere}"
+    ".markdown{white-space:normal}"
     ".aud{display:inline-block;border:1px solid var(--line);border-radius:1rem;"
     "padding:0 .5rem;font-size:.85rem}"
     "img{max-width:100%;height:auto;display:block;margin:.4rem 0}"
@@ -362,6 +364,20 @@ render_ref(struct pf_buf *b, const struct pf_app_page *pg, const char *label,
 	    "by %s</a></p>", label, fpr, slash + 1, name);
 }
 
+/* A post's text: plain text escaped, CommonMark as safe HTML (markdown.c). */
+static enum pf_err
+render_content(struct pf_buf *b, const struct pf_post *p, const char *content)
+{
+	enum pf_err	e;
+
+	if (!pf_markdown_is(pf_post_str(p, "mediaType")))
+		return pf_app_html(b, "<p class=\"content\">%s</p>", content);
+	if ((e = pf_buf_addstr(b, "<div class=\"content markdown\">")) != PF_OK ||
+	    (e = pf_markdown_html(content, strlen(content), b)) != PF_OK)
+		return e;
+	return pf_buf_addstr(b, "</div>");
+}
+
 /* The body of one post, by type. */
 static enum pf_err
 render_body(struct pf_buf *b, const struct pf_app_page *pg,
@@ -395,7 +411,7 @@ render_body(struct pf_buf *b, const struct pf_app_page *pg,
 	if (e == PF_OK && (s = pf_post_str(p, "inReplyTo")) != NULL)
 		e = render_ref(b, pg, "Comment on", s);
 	if (e == PF_OK && content != NULL)
-		e = pf_app_html(b, "<p class=\"content\">%s</p>", content);
+		e = render_content(b, p, content);
 	if (e == PF_OK)
 		e = render_images(b, pg, p);
 	if (e == PF_OK)
@@ -514,7 +530,9 @@ compose_form(struct pf_buf *b, const struct pf_app_page *pg)
 	if (e == PF_OK)
 		e = pf_app_html(b, "<label for=\"content\">Text</label>"
 		    "<textarea id=\"content\" name=\"content\" rows=\"3\">"
-		    "</textarea><label for=\"to\">Audience</label>"
+		    "</textarea><label><input type=\"checkbox\" name=\"markdown\" "
+		    "value=\"1\"> Markdown (*emphasis*, [link](https://...))"
+		    "</label><label for=\"to\">Audience</label>"
 		    "<select id=\"to\" name=\"to\">");
 	if (e == PF_OK)
 		e = audience_options(b, pg, "public");

@@ -173,6 +173,8 @@ form_draft(const struct pf_form *f, struct draftbuf *db)
 		return pf_err(PF_ERR_INVALID, "kind: not one the page offers");
 	d->type = v;
 	d->content = field(f, "content");
+	if (field(f, "markdown") != NULL)
+		d->media_type = "text/markdown";
 	d->name = field(f, "name");
 	d->link = field(f, "link");
 	d->place = field(f, "place");

@@ -133,6 +133,7 @@ post_opts(int argc, char **argv, const char *self, struct post_args *a, int *res
 		{ "like", required_argument, NULL, 'L' },
 		{ "object", required_argument, NULL, 'o' },
 		{ "target", required_argument, NULL, 'G' },
+		{ "markdown", no_argument, NULL, 'M' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -171,6 +172,7 @@ post_opts(int argc, char **argv, const char *self, struct post_args *a, int *res
 			break;
 		case 'o': a->d.object = optarg; break;
 		case 'G': a->d.target = optarg; break;
+		case 'M': a->d.media_type = "text/markdown"; break;
 		default:
 			return -1;
 		}

@@ -38,7 +38,8 @@ struct pf_post {
  */
 struct pf_draft {
 	const char	*type;		/* default "Note" */
-	const char	*content;	/* plain text */
+	const char	*content;	/* plain text, or CommonMark if media_type says so */
+	const char	*media_type;	/* Note mediaType: "text/markdown", or NULL */
 	const char	*name;		/* Event name, link title, activity name */
 	const char	*const *to;	/* audiences, as given by the user */
 	size_t		 nto;

@@ -88,6 +88,7 @@ static const struct {
 	const char	*key;		/* the member it sets, if that simple */
 } draft_fields[] = {
 	{ "content", DOFF(content), K_TEXT, "content" },
+	{ "markdown", DOFF(media_type), K_NOTE, "mediaType" },
 	{ "name", DOFF(name), K_EVENT | K_ACTIVITY, "name" },
 	{ "name", DOFF(name), K_NOTE, NULL },	/* the link's name */
 	{ "image", DOFF(image_digest), K_NOTE, NULL },
