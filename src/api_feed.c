@@ -497,11 +497,13 @@ enum pf_err
 pf_api_atom(struct pf_api *a, const struct pf_http_req *req, const char *param,
     struct pf_http_resp *resp)
 {
-	enum pf_err e;
+	struct pf_feed_ctx	fc;
+	enum pf_err		e;
 
 	(void)req;
 	(void)param;
-	if ((e = pf_feed_atom(a->ix, a->conf, &resp->body)) != PF_OK)
+	pf_feed_ctx_init(&fc, a->conf, a->kr, a->self);
+	if ((e = pf_feed_atom(a->ix, &fc, &resp->body)) != PF_OK)
 		return e;
 	resp->type = "application/atom+xml; charset=utf-8";
 	return pf_http_header(resp, "Cache-Control", "no-cache");

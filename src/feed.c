@@ -177,36 +177,20 @@ pf_feed_latest(struct pf_index *ix, const char *const *auds, size_t naud,
 	return pf_feed_page(ix, auds, naud, &start, limit, out, NULL, NULL);
 }
 
-/*
- * Append s[0..n) as XML character data: markup characters escaped, and
- * code points XML 1.0 forbids (C0 controls but tab, newline and return;
- * U+FFFE, U+FFFF) replaced by U+FFFD.  s is valid UTF-8 (post.c).
- */
+void
+pf_feed_ctx_init(struct pf_feed_ctx *c, const struct pf_conf *conf,
+    struct pf_keyring *kr, const char *self)
+{
+	c->conf = conf;
+	c->kr = kr;
+	c->self = self != NULL ? self : "";
+	c->base = conf->url[0] ? conf->url : conf->base_path;
+}
+
 static enum pf_err
 xml_text(struct pf_buf *out, const char *s, size_t n)
 {
-	const unsigned char	*p = (const unsigned char *)s, *end = p + n;
-	enum pf_err		 e = PF_OK;
-
-	for (; p < end && e == PF_OK; p++) {
-		if (*p == '&')
-			e = pf_buf_addstr(out, "&amp;");
-		else if (*p == '<')
-			e = pf_buf_addstr(out, "&lt;");
-		else if (*p == '>')
-			e = pf_buf_addstr(out, "&gt;");
-		else if (*p == '"')
-			e = pf_buf_addstr(out, "&quot;");
-		else if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
-			e = pf_buf_addstr(out, "\xef\xbf\xbd");
-		else if (*p == 0xef && end - p >= 3 && p[1] == 0xbf &&
-		    (p[2] == 0xbe || p[2] == 0xbf)) {
-			e = pf_buf_addstr(out, "\xef\xbf\xbd");
-			p += 2;
-		} else
-			e = pf_buf_add(out, p, 1);
-	}
-	return e;
+	return pf_feed_esc(out, s, n);
 }
 
 static enum pf_err
@@ -220,14 +204,23 @@ xml_elem(struct pf_buf *out, const char *name, const char *text)
 	return pf_buf_printf(out, "</%s>\n", name);
 }
 
-/* An entry title: the first line of text, at most TITLE_MAX code points. */
+/*
+ * An entry title: the sentence of a like or activity, else the first line
+ * of its name or text, at most TITLE_MAX code points.
+ */
 static enum pf_err
-atom_title(struct pf_buf *out, const struct pf_post *p)
+atom_title(struct pf_buf *out, const struct pf_feed_ctx *c,
+    const struct pf_post *p, struct pf_buf *tmp)
 {
 	const char	*t = pf_post_str(p, "name");
 	size_t		 i, cps = 0;
 	enum pf_err	 e;
 
+	pf_buf_reset(tmp);
+	if ((e = pf_feed_sentence(c, p, tmp)) != PF_OK)
+		return e;
+	if (tmp->len > 0)
+		t = tmp->data;
 	if (t == NULL || *t == '\0')
 		t = pf_post_str(p, "content");
 	if (t == NULL || *t == '\0')
@@ -243,71 +236,148 @@ atom_title(struct pf_buf *out, const struct pf_post *p)
 	    "\xe2\x80\xa6</title>\n" : "</title>\n");
 }
 
-/* The body of one <entry> for post p (a non-deleted public post). */
+/* <link rel="rel" href="<base>path"/> (base NULL: path alone). */
 static enum pf_err
-atom_entry(struct pf_buf *out, const struct pf_conf *conf, const char *base,
+atom_link(struct pf_buf *out, const char *rel, const char *base,
+    const char *path, const char *more)
+{
+	enum pf_err e;
+
+	if ((e = pf_buf_printf(out, "<link rel=\"%s\" href=\"", rel)) != PF_OK ||
+	    (base != NULL && (e = xml_text(out, base, strlen(base))) != PF_OK) ||
+	    (e = xml_text(out, path, strlen(path))) != PF_OK)
+		return e;
+	return pf_buf_printf(out, "\"%s/>\n", more);
+}
+
+/* The entry's links: its page, its images as enclosures, its link URLs. */
+static enum pf_err
+atom_links(struct pf_buf *out, const struct pf_feed_ctx *c,
     const struct pf_post *p)
 {
-	struct pf_buf	 txt = { 0 };
-	const char	*content = pf_post_str(p, "content");
+	struct pf_image	 img[PF_ATT_MAX];
+	struct pf_link	 ln[PF_ATT_MAX];
+	size_t		 i, ni = pf_post_images(p, img, PF_ATT_MAX);
+	size_t		 nl = pf_post_links(p, ln, PF_ATT_MAX);
+	char		 path[128], more[sizeof(img[0].type) + 64];
+	enum pf_err	 e;
+
+	snprintf(path, sizeof(path), "/post/%s.html", p->id);
+	e = atom_link(out, "alternate", c->base, path, " type=\"text/html\"");
+	for (i = 0; i < ni && e == PF_OK; i++) {
+		snprintf(path, sizeof(path), "/media/%.64s", img[i].digest);
+		snprintf(more, sizeof(more), " type=\"%s\" length=\"%lld\"",
+		    img[i].type, (long long)img[i].size);
+		e = atom_link(out, "enclosure", c->base, path, more);
+	}
+	for (i = 0; i < nl && e == PF_OK; i++)
+		e = atom_link(out, "related", NULL, ln[i].href, "");
+	return e;
+}
+
+/* The body of one <entry> for post p (a non-deleted public post). */
+static enum pf_err
+atom_entry(struct pf_buf *out, const struct pf_feed_ctx *c, const char *idbase,
+    const struct pf_post *p)
+{
+	struct pf_buf	 tmp = { 0 };
 	char		 pub[32], upd[32];
 	enum pf_err	 e;
 
 	pf_time_fmt(p->published_ms, pub);
 	pf_time_fmt(p->updated_ms, upd);
-	if (content == NULL) {
-		if ((e = pf_post_render(p, NULL, &txt)) != PF_OK)
-			goto out;
-		content = txt.data ? txt.data : "";
-	}
 	if ((e = pf_buf_addstr(out, "<entry>\n<id>")) != PF_OK ||
-	    (e = xml_text(out, base, strlen(base))) != PF_OK ||
+	    (e = xml_text(out, idbase, strlen(idbase))) != PF_OK ||
 	    (e = pf_buf_printf(out, "/feed.atom#%s</id>\n", p->id)) != PF_OK ||
-	    (e = atom_title(out, p)) != PF_OK ||
+	    (e = atom_title(out, c, p, &tmp)) != PF_OK ||
+	    (e = atom_links(out, c, p)) != PF_OK ||
 	    (e = xml_elem(out, "published", pub)) != PF_OK ||
 	    (e = xml_elem(out, "updated", upd)) != PF_OK ||
 	    (e = pf_buf_addstr(out, "<author><name>")) != PF_OK ||
-	    (e = xml_text(out, conf->name, strlen(conf->name))) != PF_OK ||
+	    (e = xml_text(out, c->conf->name, strlen(c->conf->name))) != PF_OK ||
 	    (e = pf_buf_addstr(out,
-	    "</name></author>\n<content type=\"text\">")) != PF_OK ||
-	    (e = xml_text(out, content, strlen(content))) != PF_OK)
+	    "</name></author>\n<content type=\"html\">")) != PF_OK)
+		goto out;
+	pf_buf_reset(&tmp);
+	if ((e = pf_feed_post_html(c, p, &tmp)) != PF_OK ||
+	    (e = xml_text(out, tmp.data ? tmp.data : "", tmp.len)) != PF_OK)
 		goto out;
 	e = pf_buf_addstr(out, "</content>\n</entry>\n");
 out:
-	pf_buf_free(&txt);
+	pf_buf_free(&tmp);
 	return e;
 }
 
-/* Collects Atom entries, oldest first, each in its own buffer. */
-struct atom {
-	const struct pf_conf	*conf;
-	const char		*base;
-	struct pf_buf		 ent[PF_ATOM_ENTRIES];
-	size_t			 n;
-	int64_t			 newest;
+/*
+ * The last PF_ATOM_ENTRIES public changes: the live posts, oldest first,
+ * the ids of deleted ones, and the time of the newest change.
+ */
+struct window {
+	struct pf_post	*p[PF_ATOM_ENTRIES];
+	size_t		 n;
+	char		 gone[PF_ATOM_ENTRIES][PF_ID_MAX];
+	size_t		 ngone;
+	int64_t		 newest;
 };
 
 static enum pf_err
-atom_visit(const struct pf_entry *ent, void *arg)
+window_visit(const struct pf_entry *ent, void *arg)
 {
-	struct atom	*a = arg;
+	struct window	*w = arg;
 	struct pf_post	*p = NULL;
-	enum pf_err	 e;
+	char		 msg[256];
 
-	if (ent->updated_ms > a->newest)
-		a->newest = ent->updated_ms;
-	if (ent->tombstone || a->n == PF_ATOM_ENTRIES)
+	if (ent->updated_ms > w->newest)
+		w->newest = ent->updated_ms;
+	if (w->n + w->ngone == PF_ATOM_ENTRIES)
 		return PF_OK;
-	if ((e = pf_post_parse(ent->json, ent->json_len, &p)) != PF_OK) {
-		char msg[256];
-
+	if (ent->tombstone) {
+		snprintf(w->gone[w->ngone++], PF_ID_MAX, "%s", ent->id);
+		return PF_OK;
+	}
+	if (pf_post_parse(ent->json, ent->json_len, &p) != PF_OK) {
 		snprintf(msg, sizeof(msg), "%s", pf_errmsg());
 		return pf_err(PF_ERR_INDEX, "post %s: %s", ent->id, msg);
 	}
-	if (!p->tombstone)
-		e = atom_entry(&a->ent[a->n++], a->conf, a->base, p);
-	pf_post_free(p);
-	return e;
+	if (p->tombstone) {
+		snprintf(w->gone[w->ngone++], PF_ID_MAX, "%s", ent->id);
+		pf_post_free(p);
+	} else
+		w->p[w->n++] = p;
+	return PF_OK;
+}
+
+/* Load w (zeroed by the caller; free with window_free() even on error). */
+static enum pf_err
+window_load(struct pf_index *ix, struct window *w)
+{
+	struct pf_cursor	start, nx;
+	size_t			i;
+	int			more;
+	enum pf_err		e;
+
+	if ((e = latest_start(ix, public_aud, 1, PF_ATOM_ENTRIES, &start)) != PF_OK ||
+	    (e = pf_index_changes(ix, public_aud, 1, &start, PF_ATOM_ENTRIES,
+	    window_visit, w, &nx, &more)) != PF_OK)
+		return e;
+	/* Newest first, as the feed and the page show them. */
+	for (i = 0; i < w->n / 2; i++) {
+		struct pf_post *t = w->p[i];
+
+		w->p[i] = w->p[w->n - 1 - i];
+		w->p[w->n - 1 - i] = t;
+	}
+	return PF_OK;
+}
+
+static void
+window_free(struct window *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		pf_post_free(w->p[i]);
+	w->n = 0;
 }
 
 static enum pf_err
@@ -334,38 +404,43 @@ atom_head(struct pf_buf *out, const struct pf_conf *conf, const char *base,
 	if (conf->url[0] == '\0')
 		return PF_OK;
 	if ((e = pf_buf_addstr(out, "<link rel=\"self\" href=\"")) != PF_OK ||
+	    (e = xml_text(out, base, strlen(base))) != PF_OK ||
+	    (e = pf_buf_addstr(out, "/feed.atom\"/>\n"
+	    "<link rel=\"alternate\" type=\"text/html\" href=\"")) != PF_OK ||
 	    (e = xml_text(out, base, strlen(base))) != PF_OK)
 		return e;
-	return pf_buf_addstr(out, "/feed.atom\"/>\n");
+	return pf_buf_addstr(out, "/\"/>\n");
+}
+
+/* The Atom document of the posts in w. */
+static enum pf_err
+atom_doc(const struct window *w, const struct pf_feed_ctx *c, struct pf_buf *out)
+{
+	/* Atom ids must be IRIs: without a URL, a tag: URI (RFC 4151). */
+	const char	*idbase = c->conf->url[0] ? c->conf->url :
+			    "tag:peerfeed.invalid,2025:node";
+	size_t		 i;
+	enum pf_err	 e;
+
+	if ((e = atom_head(out, c->conf, idbase, w->newest)) != PF_OK)
+		return e;
+	for (i = 0; i < w->n && e == PF_OK; i++)
+		e = atom_entry(out, c, idbase, w->p[i]);
+	return e == PF_OK ? pf_buf_addstr(out, "</feed>\n") : e;
 }
 
 enum pf_err
-pf_feed_atom(struct pf_index *ix, const struct pf_conf *conf, struct pf_buf *out)
+pf_feed_atom(struct pf_index *ix, const struct pf_feed_ctx *c, struct pf_buf *out)
 {
-	struct atom		*a;
-	struct pf_cursor	 start, nx;
-	size_t			 i;
-	int			 more;
-	enum pf_err		 e;
+	struct window	*w;
+	enum pf_err	 e;
 
-	if ((a = calloc(1, sizeof(*a))) == NULL)
+	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return pf_err(PF_ERR_NOMEM, "out of memory");
-	a->conf = conf;
-	/* Atom ids must be IRIs: without a URL, a tag: URI (RFC 4151). */
-	a->base = conf->url[0] ? conf->url : "tag:peerfeed.invalid,2025:node";
-	if ((e = latest_start(ix, public_aud, 1, PF_ATOM_ENTRIES, &start)) != PF_OK ||
-	    (e = pf_index_changes(ix, public_aud, 1, &start, PF_ATOM_ENTRIES,
-	    atom_visit, a, &nx, &more)) != PF_OK ||
-	    (e = atom_head(out, conf, a->base, a->newest)) != PF_OK)
-		goto out;
-	for (i = a->n; i > 0 && e == PF_OK; i--)
-		e = pf_buf_add(out, a->ent[i - 1].data, a->ent[i - 1].len);
-	if (e == PF_OK)
-		e = pf_buf_addstr(out, "</feed>\n");
-out:
-	for (i = 0; i < PF_ATOM_ENTRIES; i++)
-		pf_buf_free(&a->ent[i]);
-	free(a);
+	if ((e = window_load(ix, w)) == PF_OK)
+		e = atom_doc(w, c, out);
+	window_free(w);
+	free(w);
 	return e;
 }
 
@@ -384,12 +459,36 @@ hint_put(struct pf_index *ix, size_t limit)
 	return pf_index_meta_put(ix, HINT_KEY, v);
 }
 
+/* public/feed.atom and the public pages, from one walk of the window. */
+static enum pf_err
+publish_html(struct pf_store *st, struct pf_index *ix,
+    const struct pf_feed_ctx *c, struct pf_buf *b)
+{
+	struct pf_feed_ctx	 pc = *c;
+	struct window		*w;
+	enum pf_err		 e;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return pf_err(PF_ERR_NOMEM, "out of memory");
+	/* The pages link under the base path: same origin at every URL. */
+	pc.base = c->conf->base_path;
+	if ((e = window_load(ix, w)) == PF_OK &&
+	    (e = atom_doc(w, c, b)) == PF_OK &&
+	    (e = pf_store_write(st, "public/feed.atom", b->data, b->len)) == PF_OK)
+		e = pf_feed_pages_publish(st, &pc, w->p, w->n,
+		    (const char (*)[PF_ID_MAX])w->gone, w->ngone);
+	window_free(w);
+	free(w);
+	return e;
+}
+
 enum pf_err
 pf_feed_publish_static(struct pf_store *st, struct pf_index *ix,
-    const struct pf_conf *conf)
+    const struct pf_feed_ctx *c)
 {
-	struct pf_buf	 b = { 0 };
-	enum pf_err	 e;
+	const struct pf_conf	*conf = c->conf;
+	struct pf_buf		 b = { 0 };
+	enum pf_err		 e;
 
 	if ((e = hint_put(ix, (size_t)conf->page_max)) != PF_OK ||
 	    (e = pf_buf_addstr(&b, "{")) != PF_OK ||
@@ -399,9 +498,7 @@ pf_feed_publish_static(struct pf_store *st, struct pf_index *ix,
 	    (e = pf_store_write(st, "public/feed.json", b.data, b.len)) != PF_OK)
 		goto out;
 	pf_buf_reset(&b);
-	if ((e = pf_feed_atom(ix, conf, &b)) != PF_OK)
-		goto out;
-	e = pf_store_write(st, "public/feed.atom", b.data, b.len);
+	e = publish_html(st, ix, c, &b);
 out:
 	pf_buf_free(&b);
 	return e;

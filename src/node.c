@@ -35,6 +35,16 @@ post_rel(char *out, size_t n, const char *reldir, const char *id, int sig)
 	snprintf(out, n, "%s/%s.json%s", reldir, id, sig ? ".sig" : "");
 }
 
+/* Rewrite the public files (feed.h) after a change. */
+static enum pf_err
+node_publish(struct pf_node *n)
+{
+	struct pf_feed_ctx fc;
+
+	pf_feed_ctx_init(&fc, &n->conf, n->kr, n->self);
+	return pf_feed_publish_static(n->st, n->ix, &fc);
+}
+
 enum pf_err
 pf_node_init(const char *dir, const char *name, const char *email,
     const char *url, char fpr[PF_FPR_MAX])
@@ -44,6 +54,7 @@ pf_node_init(const char *dir, const char *name, const char *email,
 	struct pf_keyinfo	 self;
 	struct pf_conf		 conf;
 	struct pf_index		*ix = NULL;
+	struct pf_feed_ctx	 fc;
 	struct pf_buf		 text = { 0 };
 	char			*home = NULL, *path = NULL;
 	enum pf_err		 e;
@@ -83,8 +94,9 @@ pf_node_init(const char *dir, const char *name, const char *email,
 		e = pf_err(PF_ERR_NOMEM, "out of memory");
 		goto out;
 	}
+	pf_feed_ctx_init(&fc, &conf, kr, fpr);
 	if ((e = pf_index_open(path, PF_INDEX_CREATE, &ix)) == PF_OK)
-		e = pf_feed_publish_static(st, ix, &conf);
+		e = pf_feed_publish_static(st, ix, &fc);
 out:
 	pf_index_close(ix);
 	free(path);
@@ -242,7 +254,7 @@ commit(struct pf_node *n, const char *id, const struct pf_buf *json)
 	post_rel(rel, sizeof(rel), "posts", id, 0);
 	if ((e = pf_store_write(n->st, rel, json->data, json->len)) != PF_OK ||
 	    (e = index_post(n->ix, json, &sig, 1)) != PF_OK ||
-	    (e = pf_feed_publish_static(n->st, n->ix, &n->conf)) != PF_OK)
+	    (e = node_publish(n)) != PF_OK)
 		goto out;
 	e = pf_store_unlink(n->st, JOURNAL);
 out:
@@ -643,7 +655,7 @@ pf_node_reindex(struct pf_node *n, pf_node_report_fn fn, void *arg, size_t *npos
 	}
 	remove_env(n, "index.new");
 	if ((e = pf_index_open(cur, 0, &n->ix)) != PF_OK ||
-	    (e = pf_feed_publish_static(n->st, n->ix, &n->conf)) != PF_OK)
+	    (e = node_publish(n)) != PF_OK)
 		goto out;
 	if (nposts != NULL)
 		*nposts = count;

@@ -1,4 +1,4 @@
-/* qr.h: QR codes drawn with Unicode half blocks for a terminal (libqrencode). */
+/* qr.h: QR codes for a terminal (Unicode half blocks) or HTML (SVG), by libqrencode. */
 #ifndef PF_QR_H
 #define PF_QR_H
 
@@ -10,5 +10,11 @@
  * peerfeed was built without libqrencode.
  */
 enum pf_err	pf_qr_render(const char *text, struct pf_buf *out);
+/*
+ * As pf_qr_render(), as an inline SVG element: one unit per module, black
+ * on white, 4 CSS pixels a module.  Nothing in it comes from text but the
+ * modules, so it needs no escaping.
+ */
+enum pf_err	pf_qr_svg(const char *text, struct pf_buf *out);
 
 #endif
