@@ -1,6 +1,8 @@
 /* conf.c: peerfeed.conf, checked against one table of keys. */
 #include "config.h"
 
+#include <arpa/inet.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
@@ -53,7 +55,8 @@ static const struct conf_key {
 	{ "reach", CONF_STR, offsetof(struct pf_conf, reach),
 	    sizeof(((struct pf_conf *)0)->reach), 0, 0, "",
 	    "how peerfeed reach makes this node reachable from other networks: "
-	    "upnp (a port mapping on the home router); empty: nothing exposed" },
+	    "upnp (a port mapping on the home router), onion (a Tor onion "
+	    "service); empty: nothing exposed" },
 	{ "reach_port", CONF_NUM, offsetof(struct pf_conf, reach_port), 0,
 	    0, 65535, "0", "TCP port of the local web server that peerfeed reach "
 	    "maps; 0: the port of the first url" },
@@ -61,6 +64,10 @@ static const struct conf_key {
 	    sizeof(((struct pf_conf *)0)->upnp_url), 0, 0, "",
 	    "the home router's UPnP description (http://ROUTER:PORT/rootDesc.xml); "
 	    "empty: find it by SSDP" },
+	{ "tor_socks", CONF_STR, offsetof(struct pf_conf, tor_socks),
+	    sizeof(((struct pf_conf *)0)->tor_socks), 0, 0, "",
+	    "tor's SOCKS port, as IPV4:PORT or [IPV6]:PORT (e.g. 127.0.0.1:9050), "
+	    "through which .onion URLs are fetched; empty: they are skipped" },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -204,6 +211,40 @@ check_reach(const char *s, const char *file)
 	return PF_OK;
 }
 
+/* tor_socks: "" or a numeric address and a port, so no name is looked up. */
+static enum pf_err
+check_socks(const char *s, const char *file)
+{
+	char		 a[64];
+	const char	*p;
+	unsigned char	 bin[16];
+	size_t		 n;
+	long		 port;
+	char		*end;
+
+	if (*s == '\0')
+		return PF_OK;
+	if ((p = strrchr(s, ':')) == NULL || (n = (size_t)(p - s)) >= sizeof(a))
+		goto bad;
+	memcpy(a, s, n);
+	a[n] = '\0';
+	errno = 0;
+	port = strtol(p + 1, &end, 10);
+	if (p[1] == '\0' || *end != '\0' || errno != 0 || port < 1 ||
+	    port > 65535)
+		goto bad;
+	if (inet_pton(AF_INET, a, bin) == 1)
+		return PF_OK;
+	if (n > 2 && a[0] == '[' && a[n - 1] == ']') {
+		a[n - 1] = '\0';
+		if (inet_pton(AF_INET6, a + 1, bin) == 1)
+			return PF_OK;
+	}
+bad:
+	return pf_err(PF_ERR_CONFIG, "%s: tor_socks must be IPV4:PORT or "
+	    "[IPV6]:PORT, a numeric address (e.g. 127.0.0.1:9050)", file);
+}
+
 static enum pf_err
 check(struct pf_conf *c, const char *file)
 {
@@ -214,7 +255,8 @@ check(struct pf_conf *c, const char *file)
 	if (c->upnp_url[0] != '\0' && strncmp(c->upnp_url, "http://", 7) != 0)
 		return pf_err(PF_ERR_CONFIG, "%s: upnp_url must start with "
 		    "http://", file);
-	if ((e = check_reach(c->reach, file)) != PF_OK)
+	if ((e = check_reach(c->reach, file)) != PF_OK ||
+	    (e = check_socks(c->tor_socks, file)) != PF_OK)
 		return e;
 	return check_urls(c, file);
 }

@@ -26,6 +26,7 @@ struct pf_conf {
 	char	reach[64];		/* methods of peerfeed reach: "upnp", ... */
 	long	reach_port;		/* local web server's port; 0: url's */
 	char	upnp_url[512];		/* router's rootDesc.xml; "" = SSDP */
+	char	tor_socks[64];		/* "127.0.0.1:9050": .onion through it; "" = skip */
 };
 
 /* Defaults for every key. */

@@ -81,6 +81,16 @@ enum pf_err	 pf_net_wait(struct pf_net *, struct pf_xfer **done);
  * free x with pf_xfer_free() either way.
  */
 enum pf_err	 pf_net_run_one(const struct pf_net_limits *, struct pf_xfer *);
+/*
+ * The SOCKS5 proxy for .onion URLs, for every transfer of this process
+ * from now on ("ADDR:PORT", peerfeed.conf's tor_socks; "" or NULL: none).
+ * pf_node_open() sets it from the node's peerfeed.conf.  An .onion URL
+ * goes through it with the name resolved by the proxy (socks5h), follows
+ * no redirect, and without a proxy is not fetched at all; any other URL
+ * never goes through it; no transfer ever asks DNS for an .onion name
+ * (doc/PROTOCOL.md, "Base URL").
+ */
+void		 pf_net_tor_socks(const char *hostport);
 /* Free what the transport holds for x (its body buffer included). */
 void		 pf_xfer_free(struct pf_xfer *);
 

@@ -6,7 +6,9 @@
  * after redirects), at most max_redirs redirects, no netrc, no
  * Accept-Encoding (so no decompression bombs), and a byte cap enforced in
  * the write callback, since libcurl 7.88 does not cap bodies of unknown
- * length itself.
+ * length itself.  An .onion URL goes through tor's SOCKS port with the
+ * name resolved by tor (pf_net_tor_socks()); libcurl 7.88 would otherwise
+ * ask DNS for it, so a resolver hook refuses any lookup of an .onion name.
  */
 #include "config.h"
 
@@ -18,6 +20,10 @@
 #include <curl/curl.h>
 
 #include "fetch.h"
+#include "urls.h"
+
+/* "socks5h://ADDR:PORT" of tor_socks; "" = none. */
+static char tor_proxy[96];
 
 struct pf_net {
 	CURLM			*multi;
@@ -34,8 +40,63 @@ struct xpriv {
 	struct curl_slist	*hdrs;
 	struct pf_net		*net;
 	int			 over;		/* body cap hit */
+	int			 onion;		/* an .onion URL, through tor_proxy */
 	char			 errbuf[CURL_ERROR_SIZE];
 };
+
+void
+pf_net_tor_socks(const char *hostport)
+{
+	if (hostport == NULL || hostport[0] == '\0')
+		tor_proxy[0] = '\0';
+	else
+		snprintf(tor_proxy, sizeof(tor_proxy), "socks5h://%s", hostport);
+}
+
+/*
+ * Called before every name lookup: refuse one while the URL being fetched
+ * (a redirect's included) is an .onion URL not going through tor, so an
+ * onion name never reaches DNS.  Through tor, the one lookup is of the
+ * proxy's numeric address.
+ */
+static int
+on_resolve(void *resolver, void *reserved, void *arg)
+{
+	struct xpriv	*xp = arg;
+	char		*u = NULL;
+
+	(void)resolver;
+	(void)reserved;
+	if (xp->onion)
+		return 0;
+	if (curl_easy_getinfo(xp->easy, CURLINFO_EFFECTIVE_URL, &u) != CURLE_OK ||
+	    u == NULL || pf_url_onion(u))
+		return 1;
+	return 0;
+}
+
+/* Route an .onion URL through tor's SOCKS port, following no redirect. */
+static enum pf_err
+easy_onion(CURL *h, struct pf_xfer *x)
+{
+	struct xpriv	*xp = x->priv;
+	CURLcode	 c;
+
+	if (curl_easy_setopt(h, CURLOPT_RESOLVER_START_FUNCTION, on_resolve) ||
+	    curl_easy_setopt(h, CURLOPT_RESOLVER_START_DATA, xp))
+		return pf_err(PF_ERR_NETWORK, "curl: no resolver hook");
+	if (!pf_url_onion(x->url))
+		return PF_OK;
+	if (tor_proxy[0] == '\0')
+		return pf_err(PF_ERR_NETWORK, "an .onion URL, skipped: no "
+		    "tor_socks in peerfeed.conf (doc/INSTALL.md, \"Friends on "
+		    "other networks\")");
+	xp->onion = 1;
+	if ((c = curl_easy_setopt(h, CURLOPT_PROXY, tor_proxy)) ||
+	    (c = curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L)))
+		return pf_err(PF_ERR_NETWORK, "curl: %s", curl_easy_strerror(c));
+	return PF_OK;
+}
 
 void
 pf_net_limits_default(struct pf_net_limits *l, size_t max_body)
@@ -192,6 +253,7 @@ easy_make(struct pf_net *n, struct pf_xfer *x)
 	struct xpriv	*xp = x->priv;
 	CURL		*h;
 	CURLcode	 c;
+	enum pf_err	 e;
 
 	if ((h = curl_easy_init()) == NULL ||
 	    (xp->hdrs = make_headers(x)) == NULL) {
@@ -211,6 +273,8 @@ easy_make(struct pf_net *n, struct pf_xfer *x)
 	    (curl_off_t)body_cap(n, x))) ||
 	    (c = curl_easy_setopt(h, CURLOPT_PRIVATE, x)))
 		return pf_err(PF_ERR_NETWORK, "curl: %s", curl_easy_strerror(c));
+	if ((e = easy_onion(h, x)) != PF_OK)
+		return e;
 	if (x->body != NULL &&
 	    ((c = curl_easy_setopt(h, CURLOPT_POST, 1L)) ||
 	    (c = curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
@@ -288,10 +352,17 @@ finish(struct pf_net *n, struct pf_xfer *x, CURLcode c)
 		x->err = PF_ERR_LIMIT;
 		snprintf(x->error, sizeof(x->error), "response larger than %zu "
 		    "bytes: aborted", body_cap(n, x));
+	} else if (c != CURLE_OK && xp->onion) {
+		x->err = PF_ERR_NETWORK;
+		snprintf(x->error, sizeof(x->error), "through tor's SOCKS port "
+		    "%.64s: %.160s", tor_proxy + 10, xp->errbuf[0] ? xp->errbuf :
+		    curl_easy_strerror(c));
 	} else if (c != CURLE_OK) {
 		x->err = PF_ERR_NETWORK;
-		snprintf(x->error, sizeof(x->error), "%s", xp->errbuf[0] ?
-		    xp->errbuf : curl_easy_strerror(c));
+		snprintf(x->error, sizeof(x->error), "%s%.200s", c ==
+		    CURLE_COULDNT_RESOLVE_HOST && on_resolve(NULL, NULL, xp) ?
+		    "refused: an .onion name is never looked up in DNS: " : "",
+		    xp->errbuf[0] ? xp->errbuf : curl_easy_strerror(c));
 	}
 }
 

@@ -17,6 +17,7 @@
 
 #include "envelope.h"
 #include "feed.h"
+#include "fetch.h"
 #include "index.h"
 #include "keyring.h"
 #include "node.h"
@@ -154,6 +155,7 @@ pf_node_open(const char *dir, unsigned flags, struct pf_node **out)
 	if ((e = pf_store_open(dir, 0, &n->st)) != PF_OK ||
 	    (e = pf_conf_load(pf_store_path(n->st), &n->conf)) != PF_OK)
 		goto fail;
+	pf_net_tor_socks(n->conf.tor_socks);
 	if ((n->gnupghome = pf_store_join(n->st, "gnupg")) == NULL) {
 		e = pf_err(PF_ERR_NOMEM, "out of memory");
 		goto fail;

@@ -200,16 +200,24 @@ upnp_off(const struct pf_conf *c, const struct pf_reach_state *old,
 	    "port %u is removed", old->upnp_port);
 }
 
-/* Save s under the store's writer lock. */
+/*
+ * Under the store's writer lock: the onion method (local files only) and
+ * then s saved.
+ */
 static enum pf_err
-save(struct pf_store *st, const struct pf_reach_state *s)
+onion_save(struct pf_node *n, struct pf_reach_state *s,
+    struct pf_reach_result *r)
 {
 	enum pf_err e;
 
-	if ((e = pf_store_lock(st, 1)) != PF_OK)
+	if ((e = pf_store_lock(n->st, 1)) != PF_OK)
 		return e;
-	e = pf_reach_state_save(st, s);
-	pf_store_unlock(st);
+	if (r->listed)
+		pf_reach_onion_on(n, s, r);
+	else
+		pf_reach_onion_off(n, r);
+	e = pf_reach_state_save(n->st, s);
+	pf_store_unlock(n->st);
 	return e;
 }
 
@@ -218,6 +226,7 @@ pf_reach_run(struct pf_node *n, struct pf_reach_result res[], int *ok)
 {
 	struct pf_reach_state	old, s;
 	size_t			i;
+	enum pf_err		e;
 
 	*ok = 1;
 	if (pf_reach_state_load(n->st, &old) != PF_OK)
@@ -232,13 +241,11 @@ pf_reach_run(struct pf_node *n, struct pf_reach_result res[], int *ok)
 		upnp_on(&n->conf, &old, &s, &res[0]);
 	else
 		upnp_off(&n->conf, &old, &s, &res[0]);
-	snprintf(res[1].why, sizeof(res[1].why), "%s", res[1].listed ?
-	    "onion services are not in this version of peerfeed yet" :
-	    "not in reach");
+	e = onion_save(n, &s, &res[1]);
 	for (i = 0; i < PF_REACH_METHODS; i++)
 		if (res[i].listed && res[i].url[0] == '\0')
 			*ok = 0;
-	return save(n->st, &s);
+	return e;
 }
 
 enum pf_err

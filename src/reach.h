@@ -4,8 +4,8 @@
  * methods peerfeed.conf's reach setting lists and undoes those it no
  * longer lists, keeping what it set up in reach.json (urls.h); each
  * method talks to the world through one file: reach_upnp.c (the only
- * user of libminiupnpc: UPnP-IGD) and reach_natpmp.c (the only user of
- * libnatpmp: NAT-PMP).  Built without them (configure --with-upnp=no),
+ * user of libminiupnpc: UPnP-IGD), reach_natpmp.c (the only user of
+ * libnatpmp: NAT-PMP) and reach_onion.c (the lines for the system tor).  Built without them (configure --with-upnp=no),
  * these say so.
  */
 #ifndef PF_REACH_H
@@ -32,7 +32,7 @@ struct pf_reach_result {
 	const char	*method;		/* "upnp", "onion" */
 	int		 listed;		/* in the reach setting */
 	char		 url[PF_URL_MAX];	/* "" = none */
-	char		 how[8];		/* "igd", "natpmp", "" */
+	char		 how[8];		/* "igd", "natpmp", "tor", "" */
 	char		 why[PF_REACH_WHY_MAX];	/* what happened, one line */
 };
 
@@ -88,5 +88,23 @@ enum pf_err	 pf_upnp_query(const char *root_url, unsigned port,
  */
 enum pf_err	 pf_natpmp_map(unsigned port, unsigned lease_s,
 		    struct pf_portmap *m);
+
+/* reach_onion.c */
+struct pf_reach_state;
+/*
+ * The onion method, listed: write DIR/onion.torrc for the system tor and,
+ * once tor has created DIR/onion/hostname, give its URL in r and add it
+ * to s->urls; else say in r->why what the owner has to do.  The caller
+ * holds the store's writer lock.
+ */
+void		 pf_reach_onion_on(struct pf_node *, struct pf_reach_state *s,
+		    struct pf_reach_result *r);
+/* Not listed: empty an onion.torrc written before, and say so in r. */
+void		 pf_reach_onion_off(struct pf_node *, struct pf_reach_result *r);
+/*
+ * True if the len bytes at h are a version 3 onion name: 56 characters
+ * of base32 (a-z, 2-7) ending in "d", then ".onion".
+ */
+int		 pf_onion_name_valid(const char *h, size_t len);
 
 #endif

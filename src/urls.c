@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <json-c/json.h>
 
@@ -34,6 +35,29 @@ pf_urls_has(const struct pf_urls *l, const char *u)
 		if (base_len(l->v[i]) == n && strncmp(l->v[i], u, n) == 0)
 			return 1;
 	return 0;
+}
+
+int
+pf_url_onion(const char *u)
+{
+	const char	*h, *at;
+	size_t		 n;
+
+	if ((h = strstr(u, "://")) == NULL)
+		return 0;
+	h += 3;
+	n = strcspn(h, "/?#");
+	/* Past any user info; an IPv6 literal is no onion name. */
+	while ((at = memchr(h, '@', n)) != NULL) {
+		n -= (size_t)(at + 1 - h);
+		h = at + 1;
+	}
+	if (n > 0 && h[0] == '[')
+		return 0;
+	n = strcspn(h, ":/?#");
+	if (n > 0 && h[n - 1] == '.')
+		n--;
+	return n >= 6 && strncasecmp(h + n - 6, ".onion", 6) == 0;
 }
 
 void

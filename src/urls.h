@@ -38,6 +38,11 @@ struct pf_reach_state {
 void		 pf_urls_add(struct pf_urls *l, const char *u);
 /* True if u is in l (trailing slashes aside). */
 int		 pf_urls_has(const struct pf_urls *l, const char *u);
+/*
+ * True if the host of URL u is an .onion name (any case, a trailing dot
+ * too; RFC 7686): one only tor can reach, never to be looked up in DNS.
+ */
+int		 pf_url_onion(const char *u);
 /* Two URLs are the same but for trailing slashes. */
 int		 pf_url_same(const char *a, const char *b);
 
