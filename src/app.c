@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -105,9 +106,20 @@ fail_page(struct ctx *c, enum pf_err e)
  * form's CSRF token is bound to a cookie of its own, so another site
  * cannot log the browser in to this node.
  */
+/* True if the Host header h names an .onion service (port aside). */
+static int
+host_onion(const char *h)
+{
+	size_t n = strcspn(h, ":");
+
+	return n >= 6 && strncasecmp(h + n - 6, ".onion", 6) == 0;
+}
+
 /*
  * True if the page came over plain HTTP to a name other than loopback:
  * browsers then drop the Secure session cookie, so a login cannot stick.
+ * An .onion name is a secure context for Tor Browser, which keeps the
+ * cookie (doc/INSTALL.md, "The web page from your phone").
  */
 static int
 cookie_wont_stick(const struct pf_http_req *r)
@@ -118,7 +130,8 @@ cookie_wont_stick(const struct pf_http_req *r)
 	if (r->scheme == NULL || strcmp(r->scheme, "http") != 0 || h == NULL)
 		return 0;
 	return strncmp(h, "127.", 4) != 0 && strncmp(h, "[::1]", 5) != 0 &&
-	    !(strncmp(h, "localhost", n) == 0 && (h[n] == '\0' || h[n] == ':'));
+	    !(strncmp(h, "localhost", n) == 0 && (h[n] == '\0' || h[n] == ':')) &&
+	    !host_onion(h);
 }
 
 static enum pf_err

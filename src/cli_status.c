@@ -28,6 +28,7 @@
 #include "json.h"
 #include "keyring.h"
 #include "node.h"
+#include "nodeinfo.h"
 #include "passwd.h"
 #include "post.h"
 #include "reach.h"
@@ -649,12 +650,46 @@ check_url(struct doctor *d)
 	pf_xfer_free(&x);
 }
 
+/*
+ * reach onion: tor made the name, and the onion URL answers through
+ * tor_socks with this node's fingerprint.
+ */
+#define ONION_PROBE_S	30	/* seconds to connect through tor, at most */
+
+static void
+check_onion(struct doctor *d)
+{
+	struct pf_nodeinfo	info;
+	char			url[PF_URL_MAX], why[PF_REACH_WHY_MAX];
+
+	if (!pf_reach_onion_url(d->n, url, sizeof(url), why, sizeof(why)))
+		say(d, FAIL, "reach onion: %s (doc/INSTALL.md, \"Friends on "
+		    "other networks\")", why);
+	else if (d->n->conf.tor_socks[0] == '\0')
+		say(d, FAIL, "reach onion: tor made %s, but without tor_socks in "
+		    "peerfeed.conf it cannot be tried from here: set tor_socks "
+		    "= 127.0.0.1:9050", url);
+	else if (pf_nodeinfo_get(url, ONION_PROBE_S, &info) != PF_OK)
+		say(d, FAIL, "reach onion: %s does not answer through tor (%s): "
+		    "is tor running (systemctl status tor), and has it published "
+		    "the service (journalctl -u tor)?", url, pf_errmsg());
+	else if (strcmp(info.fpr, d->n->self) != 0)
+		say(d, FAIL, "reach onion: %s answers through tor for %s, not "
+		    "this node: onion/ holds another node's service", url,
+		    info.fpr);
+	else
+		say(d, OK, "reach onion: %s answers through tor with this node's "
+		    "fingerprint", url);
+}
+
 /* peerfeed reach: what reach lists, and whether the router has the mapping. */
 static void
 check_reach(struct doctor *d)
 {
 	char why[PF_REACH_WHY_MAX];
 
+	if (strstr(d->n->conf.reach, "onion") != NULL)
+		check_onion(d);
 	if (strstr(d->n->conf.reach, "upnp") == NULL) {
 		say(d, OK, "reach: no port mapping wanted (reach = %s)",
 		    d->n->conf.reach[0] ? d->n->conf.reach : "(empty)");

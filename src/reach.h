@@ -99,6 +99,12 @@ struct pf_reach_state;
  */
 void		 pf_reach_onion_on(struct pf_node *, struct pf_reach_state *s,
 		    struct pf_reach_result *r);
+/*
+ * For peerfeed doctor: the onion URL of the name tor made into url (size
+ * bytes) and 1, or 0 and what is wrong in why.
+ */
+int		 pf_reach_onion_url(struct pf_node *, char *url, size_t size,
+		    char *why, size_t why_size);
 /* Not listed: empty an onion.torrc written before, and say so in r. */
 void		 pf_reach_onion_off(struct pf_node *, struct pf_reach_result *r);
 /*

@@ -50,6 +50,14 @@ torrc_safe(const char *path)
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+") == strlen(path);
 }
 
+/* http://host<base_path> into url (size bytes); returns url. */
+static const char *
+http_url(const char *host, const struct pf_node *n, char *url, size_t size)
+{
+	snprintf(url, size, "http://%s%s", host, n->conf.base_path);
+	return url;
+}
+
 /* Write DIR/onion.torrc for the service of dir on the local port. */
 static enum pf_err
 write_torrc(struct pf_store *st, const char *dir, unsigned port)
@@ -139,14 +147,33 @@ pf_reach_onion_on(struct pf_node *n, struct pf_reach_state *s,
 	else if (write_torrc(n->st, dir, pf_conf_local_port(&n->conf)) != PF_OK)
 		snprintf(r->why, sizeof(r->why), "%s", pf_errmsg());
 	else if (read_host(n->st, dir, host, sizeof(host), r)) {
-		snprintf(r->url, sizeof(r->url), "http://%s%s", host,
-		    n->conf.base_path);
+		(void)http_url(host, n, r->url, sizeof(r->url));
 		snprintf(r->how, sizeof(r->how), "tor");
 		snprintf(r->why, sizeof(r->why), "tor's onion service of %s, "
 		    "port 80 to 127.0.0.1:%u", dir, pf_conf_local_port(&n->conf));
 		pf_urls_add(&s->urls, r->url);
 	}
 	free(dir);
+}
+
+int
+pf_reach_onion_url(struct pf_node *n, char *url, size_t size, char *why,
+    size_t why_size)
+{
+	struct pf_reach_result	 r = { 0 };
+	char			*dir, host[ONION_HOST_MAX];
+	int			 rc;
+
+	if ((dir = pf_store_join(n->st, ONION_DIR)) == NULL) {
+		snprintf(why, why_size, "out of memory");
+		return 0;
+	}
+	if ((rc = read_host(n->st, dir, host, sizeof(host), &r)))
+		(void)http_url(host, n, url, size);
+	else
+		snprintf(why, why_size, "%s", r.why);
+	free(dir);
+	return rc;
 }
 
 void

@@ -12,7 +12,8 @@
 # Without tor_socks the onion URL is skipped with a clear message; a proxy
 # that hangs or answers garbage gets a bounded wait and a clear message;
 # an onion name the proxy maps to another node's key is refused by
-# friend add.  The real-tor version is t0726 (make check-tor).
+# friend add.  The owner's login page over the onion name gives no
+# plain-HTTP warning.  The real-tor version is t0726 (make check-tor).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_http.sh"
 . "$(dirname "$0")/lib_fetch.sh"
@@ -91,6 +92,24 @@ strace -f -qq -e trace=connect -o "$T/strace-ctl.out" \
 grep -q 'htons(53)' "$T/strace-ctl.out"
 check "control: strace sees a DNS query when curl looks a name up"
 
+# doctor: the node's own onion URL through the proxy, then without it.
+echo "tor_socks = 127.0.0.1:$SP" >>"$T/a/peerfeed.conf"
+pf a doctor >"$T/doc1.out" 2>&1
+grep -q "reach onion: $ONION answers through tor with this node's fingerprint" "$T/doc1.out"
+check "doctor: the onion URL answers through tor with this node's key"
+sed -i '/^tor_socks/d' "$T/a/peerfeed.conf"
+pf a doctor >"$T/doc2.out" 2>&1
+grep -q "FAIL.*reach onion: tor made $ONION, but without tor_socks" "$T/doc2.out"
+check "doctor without tor_socks: says to set it"
+
+# The owner's web page over the onion name (as Tor Browser asks for it):
+# no "plain HTTP" warning, since Tor Browser keeps the Secure cookie there.
+st=$(curl -s -o "$T/login.html" -w '%{http_code}' \
+    --socks5-hostname "127.0.0.1:$SP" "$ONION/app/login")
+[ "$st" = 200 ] && grep -q 'type="password"' "$T/login.html" &&
+    ! grep -q "plain HTTP" "$T/login.html"
+check "the login page over the onion name raises no plain-HTTP warning"
+
 # 3. A clearnet URL never goes through the proxy.
 : >"$T/socks.log"
 ok "b switches a to its clearnet URL" pf b friend add --url "$LIVE" --fpr "$FA"
@@ -146,6 +165,16 @@ cat "$T/f3.out" "$T/f4.out" | sed 's/^/# /'
 socks map "$ONAME=127.0.0.1:$(cat "$T/c.port")" || exit 99
 fails "friend add: the onion URL answers with another key" \
     pf b friend add --url "$ONION" --fpr "$FA"
+echo "tor_socks = 127.0.0.1:$SP" >>"$T/a/peerfeed.conf"
+pf a doctor >"$T/doc3.out" 2>&1
+grep -q "FAIL.*reach onion: $ONION answers through tor for $(fpr_of c), not this node" "$T/doc3.out"
+check "doctor: an onion URL that answers for another key is a failure"
+socks hang || exit 99
+sed -i '/^tor_socks/d' "$T/a/peerfeed.conf"
+echo "tor_socks = 127.0.0.1:$SP" >>"$T/a/peerfeed.conf"
+pf a doctor >"$T/doc4.out" 2>&1
+grep -q "FAIL.*reach onion: $ONION does not answer through tor.*is tor running" "$T/doc4.out"
+check "doctor: no answer through tor says to look at tor"
 
 # 7. reach no longer lists onion: the torrc lists no service, the URL goes.
 sed -i '/^reach/d' "$T/a/peerfeed.conf"
