@@ -109,6 +109,10 @@ st=$(curl -s -o "$T/login.html" -w '%{http_code}' \
 [ "$st" = 200 ] && grep -q 'type="password"' "$T/login.html" &&
     ! grep -q "plain HTTP" "$T/login.html"
 check "the login page over the onion name raises no plain-HTTP warning"
+st=$(curl -s -o "$T/login2.html" -w '%{http_code}' -H "Host: raspberrypi.local" \
+    "$LIVE/app/login")
+[ "$st" = 200 ] && grep -q "came over plain HTTP" "$T/login2.html"
+check "control: the same page under a LAN name warns"
 
 # 3. A clearnet URL never goes through the proxy.
 : >"$T/socks.log"
