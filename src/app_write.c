@@ -26,6 +26,7 @@
 #include "node_friend.h"
 #include "post.h"
 #include "store.h"
+#include "when.h"
 
 /* One change on a writer node; out (outlen bytes) may get a result. */
 typedef enum pf_err (*write_fn)(struct pf_node *, const struct pf_form *,
@@ -98,26 +99,6 @@ field(const struct pf_form *f, const char *name)
 	return v != NULL && *v != '\0' ? v : NULL;
 }
 
-/*
- * An <input type=datetime-local> value ("2026-12-01T12:00", taken as UTC)
- * or an RFC 3339 time, as RFC 3339 into out.
- */
-static enum pf_err
-form_time(const char *what, const char *v, char out[40])
-{
-	int64_t ms;
-
-	if (strlen(v) == 16)
-		snprintf(out, 40, "%s:00Z", v);
-	else if (strlen(v) == 19)
-		snprintf(out, 40, "%sZ", v);
-	else
-		snprintf(out, 40, "%.39s", v);
-	if (pf_time_parse(out, &ms) != PF_OK)
-		return pf_err(PF_ERR_INVALID, "%s: not a date and time", what);
-	return PF_OK;
-}
-
 static enum pf_err
 form_number(const char *what, const char *v, double *out)
 {
@@ -147,7 +128,7 @@ form_to(const struct pf_form *f, const char **to)
 struct draftbuf {
 	struct pf_draft	 d;
 	const char	*to[1];
-	char		 start[40], end[40];
+	char		 start[PF_WHEN_MAX], end[PF_WHEN_MAX];
 };
 
 static enum pf_err
@@ -192,12 +173,12 @@ form_draft(const struct pf_form *f, struct draftbuf *db)
 		d->has_geo = 1;
 	}
 	if ((v = field(f, "start")) != NULL) {
-		if ((e = form_time("starts", v, db->start)) != PF_OK)
+		if ((e = pf_when_parse("starts", v, db->start)) != PF_OK)
 			return e;
 		d->start = db->start;
 	}
 	if ((v = field(f, "end")) != NULL) {
-		if ((e = form_time("ends", v, db->end)) != PF_OK)
+		if ((e = pf_when_parse("ends", v, db->end)) != PF_OK)
 			return e;
 		d->end = db->end;
 	}

@@ -14,6 +14,7 @@
 #include "node.h"
 #include "post.h"
 #include "store.h"
+#include "when.h"
 
 /* What the post and edit options fill in. */
 struct post_args {
@@ -21,6 +22,7 @@ struct post_args {
 	const char	*to[PF_TO_MAX];
 	char		 tobuf[PF_TO_MAX][PF_AUD_MAX];
 	char		 reply[PF_REF_MAX], like[PF_REF_MAX];
+	char		 start[PF_WHEN_MAX], end[PF_WHEN_MAX];
 	const char	*image;
 	struct pf_buf	 text;
 };
@@ -157,8 +159,16 @@ post_opts(int argc, char **argv, const char *self, struct post_args *a, int *res
 		case 'g': if (geo(optarg, &a->d) == -1) return -1; break;
 		case 'p': a->d.place = optarg; break;
 		case 'n': a->d.name = optarg; break;
-		case 's': a->d.start = optarg; break;
-		case 'e': a->d.end = optarg; break;
+		case 's':
+			if (pf_when_parse("--start", optarg, a->start) != PF_OK)
+				return cli_fail(NULL), -1;
+			a->d.start = a->start;
+			break;
+		case 'e':
+			if (pf_when_parse("--end", optarg, a->end) != PF_OK)
+				return cli_fail(NULL), -1;
+			a->d.end = a->end;
+			break;
 		case 'r':
 			if (reference(optarg, self, a->reply) == -1)
 				return -1;
@@ -207,6 +217,12 @@ warn_unread(struct pf_node *n, const char *const *to, size_t nto)
 				    "you add some (peerfeed group add %s FPR)\n",
 				    to[i], to[i] + 6);
 		} else if (strncmp(to[i], "key:", 4) == 0 &&
+		    pf_keyring_lookup(n->kr, to[i] + 4, &k) == PF_OK &&
+		    k.disabled && !k.secret)
+			fprintf(stderr, "peerfeed: warning: %s is blocked: they "
+			    "cannot read this post until you unblock them "
+			    "(peerfeed unblock %s)\n", to[i], to[i] + 4);
+		else if (strncmp(to[i], "key:", 4) == 0 &&
 		    (pf_keyring_lookup(n->kr, to[i] + 4, &k) != PF_OK ||
 		    k.secret || k.disabled || k.revoked || k.expired))
 			fprintf(stderr, "peerfeed: warning: %s is not a friend's "
@@ -275,10 +291,11 @@ cli_edit(const char *dir, int argc, char **argv)
 	if (rest == argc - 2 && text_arg(argv[rest + 1], &a) == -1)
 		goto out;
 	if (pf_node_edit(n, argv[rest], &a.d, a.image) != PF_OK) {
-		cli_fail(argv[rest]);
+		cli_fail(NULL);
 		goto out;
 	}
 	warn_unread(n, a.d.to, a.d.nto);
+	printf("edited %s\n", argv[rest]);
 	rc = 0;
 out:
 	pf_buf_free(&a.text);
@@ -297,7 +314,9 @@ cli_delete(const char *dir, int argc, char **argv)
 	if (pf_node_open(pf_store_dir(dir), PF_NODE_WRITE, &n) != PF_OK)
 		return cli_fail(NULL);
 	if (pf_node_delete(n, argv[1]) != PF_OK)
-		rc = cli_fail(argv[1]);
+		rc = cli_fail(NULL);
+	else
+		printf("deleted %s\n", argv[1]);
 	pf_node_close(n);
 	return rc;
 }
@@ -505,6 +524,7 @@ cli_show(const char *dir, int argc, char **argv)
 	struct pf_node	*n = NULL;
 	char		 ref[PF_REF_MAX], *slash, *media = NULL;
 	int		 rc = 1;
+	enum pf_err	 e;
 
 	if (argc == 3 && strcmp(argv[2], "--json") == 0)
 		pr.json = 1;
@@ -519,7 +539,11 @@ cli_show(const char *dir, int argc, char **argv)
 	media = pf_store_join(n->st, strcmp(ref, n->self) == 0 ? "media" : "friends");
 	pr.media = media;
 	pr.full = 1;
-	if (pf_index_get(n->ix, ref, slash + 1, print_entry, &pr) != PF_OK) {
+	if ((e = pf_index_get(n->ix, ref, slash + 1, print_entry, &pr)) ==
+	    PF_ERR_NOTFOUND) {
+		fprintf(stderr, "peerfeed: no post %s\n", argv[1]);
+		goto out;
+	} else if (e != PF_OK) {
 		cli_fail(argv[1]);
 		goto out;
 	}

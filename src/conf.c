@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "when.h"
 
 #define CONF_FILE_MAX	65536
 
@@ -68,6 +69,10 @@ static const struct conf_key {
 	    sizeof(((struct pf_conf *)0)->tor_socks), 0, 0, "",
 	    "tor's SOCKS port, as IPV4:PORT or [IPV6]:PORT (e.g. 127.0.0.1:9050), "
 	    "through which .onion URLs are fetched; empty: they are skipped" },
+	{ "timezone", CONF_STR, offsetof(struct pf_conf, timezone),
+	    sizeof(((struct pf_conf *)0)->timezone), 0, 0, "",
+	    "time zone the owner reads and types times in, e.g. Europe/Berlin; "
+	    "empty: the system's" },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -258,6 +263,10 @@ check(struct pf_conf *c, const char *file)
 	if ((e = check_reach(c->reach, file)) != PF_OK ||
 	    (e = check_socks(c->tor_socks, file)) != PF_OK)
 		return e;
+	if (!pf_when_zone_valid(c->timezone))
+		return pf_err(PF_ERR_CONFIG, "%s: timezone: \"%s\" is not a "
+		    "time zone (e.g. Europe/Berlin, as in /usr/share/zoneinfo)",
+		    file, c->timezone);
 	return check_urls(c, file);
 }
 

@@ -27,6 +27,7 @@ struct pf_conf {
 	long	reach_port;		/* local web server's port; 0: url's */
 	char	upnp_url[512];		/* router's rootDesc.xml; "" = SSDP */
 	char	tor_socks[64];		/* "127.0.0.1:9050": .onion through it; "" = skip */
+	char	timezone[72];		/* the owner's zone, "" = the system's */
 };
 
 /* Defaults for every key. */

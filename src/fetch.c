@@ -218,11 +218,16 @@ fetch_end(struct job *j, enum pf_err err, const char *why)
 	if (err == PF_OK) {
 		s->ok++;
 		s->idle += (size_t)j->idle;
+	} else if (j->blocked) {
+		s->skipped++;
+		if (o->note != NULL)
+			o->note(&j->fr, j->fr.result, o->arg);
 	} else
 		s->failed++;
 	s->posts += j->nposts;
 	if (o->report != NULL)
-		o->report(&j->fr, err == PF_OK, j->nposts, o->arg);
+		o->report(&j->fr, err == PF_OK || j->blocked, j->nposts,
+		    o->arg);
 	pf_xfer_free(&j->x);
 	pf_buf_free(&j->body);
 	free(j);
@@ -297,10 +302,18 @@ enum pf_err
 fetch_seal(struct job *j, struct pf_fetch_req *r)
 {
 	struct pf_buf	plain = { 0 };
+	struct pf_keyinfo k;
 	enum pf_err	e;
 
 	if ((e = fetch_keyring(j->f)) != PF_OK)
 		return e;
+	/* A blocked friend is not asked: its key cannot be encrypted to. */
+	if (pf_keyring_lookup(j->f->n->kr, j->fr.fpr, &k) == PF_OK &&
+	    k.disabled) {
+		j->blocked = 1;
+		return pf_err(PF_ERR_FORBIDDEN, "skipped: the key is blocked "
+		    "(peerfeed unblock %s fetches it again)", j->fr.fpr);
+	}
 	memcpy(r->self, j->f->n->self, sizeof(r->self));
 	memcpy(r->peer, j->fr.fpr, sizeof(r->peer));
 	r->ts = pf_now_ms() / 1000;

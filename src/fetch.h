@@ -216,6 +216,7 @@ struct pf_fetch_stats {
 	size_t	friends;	/* with a URL */
 	size_t	ok;
 	size_t	failed;
+	size_t	skipped;	/* the key is blocked: not asked, not failed */
 	size_t	idle;		/* answered 304: nothing new */
 	size_t	posts;		/* stored */
 	size_t	pages;

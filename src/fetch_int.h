@@ -37,6 +37,7 @@ struct job {
 	int			 pub;		/* GET /feed, posts verified */
 	char			 meta[96];	/* pub: index key of the cursor */
 	int			 idle;
+	int			 blocked;	/* the friend's key is blocked: skip */
 	size_t			 nposts;
 	size_t			 npages;	/* feed pages this run */
 	/* attachments to fetch this run, and how that went */

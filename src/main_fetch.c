@@ -75,10 +75,15 @@ note(const struct pf_friend *fr, const char *msg, void *arg)
 static void
 summary(const struct pf_fetch_stats *s, int64_t ms)
 {
-	printf("peerfeed-fetch: %zu friends: %zu ok (%zu idle), %zu failed; "
+	char skipped[64] = "";
+
+	if (s->skipped > 0)
+		snprintf(skipped, sizeof(skipped), ", %zu skipped (blocked)",
+		    s->skipped);
+	printf("peerfeed-fetch: %zu friends: %zu ok (%zu idle), %zu failed%s; "
 	    "%zu posts in %zu pages, %zu attachments, %zu bad signatures, "
 	    "%zu bytes, %.1f s\n", s->friends, s->ok, s->idle, s->failed,
-	    s->posts, s->pages, s->media, s->badsig, s->bytes,
+	    skipped, s->posts, s->pages, s->media, s->badsig, s->bytes,
 	    (double)ms / 1000);
 }
 

@@ -21,6 +21,7 @@
 #include "index.h"
 #include "keyring.h"
 #include "node.h"
+#include "when.h"
 #include "post.h"
 #include "store.h"
 
@@ -156,6 +157,7 @@ pf_node_open(const char *dir, unsigned flags, struct pf_node **out)
 	    (e = pf_conf_load(pf_store_path(n->st), &n->conf)) != PF_OK)
 		goto fail;
 	pf_net_tor_socks(n->conf.tor_socks);
+	pf_when_zone(n->conf.timezone);
 	if ((n->gnupghome = pf_store_join(n->st, "gnupg")) == NULL) {
 		e = pf_err(PF_ERR_NOMEM, "out of memory");
 		goto fail;
@@ -311,7 +313,10 @@ load_own(struct pf_node *n, const char *id, struct pf_post **out)
 		return pf_err(PF_ERR_INVALID, "\"%.40s\" is not a post id "
 		    "(13 digits, '-', 4 hex digits)", id);
 	post_rel(rel, sizeof(rel), "posts", id, 0);
-	if ((e = pf_store_read(n->st, rel, PF_POST_MAX, &json)) != PF_OK)
+	e = pf_store_read(n->st, rel, PF_POST_MAX, &json);
+	if (e == PF_ERR_NOTFOUND)
+		e = pf_err(e, "no post %s", id);
+	if (e != PF_OK)
 		goto out;
 	if ((e = pf_post_parse(json.data, json.len, &p)) != PF_OK) {
 		e = pf_err(e, "%s: %s", rel, pf_errmsg());

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <json-c/json.h>
 
@@ -163,6 +164,18 @@ pf_post_kind_find(const char *type)
 
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (strcmp(kinds[i].type, type) == 0)
+			return &kinds[i];
+	return NULL;
+}
+
+const struct kind *
+pf_post_kind_spelled(const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcasecmp(kinds[i].type, type) == 0 &&
+		    kinds[i].kind != K_TOMBSTONE)
 			return &kinds[i];
 	return NULL;
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <json-c/json.h>
 
@@ -430,18 +431,19 @@ pf_post_build(const struct pf_draft *d, const char *id, const char *author,
     int64_t published_ms, int64_t updated_ms, struct pf_buf *out)
 {
 	const char		*type = d->type != NULL ? d->type : "Note";
-	const struct kind	*k = pf_post_kind_find(type);
+	const struct kind	*k = pf_post_kind_spelled(type);
 	struct json_object	*o;
 	enum pf_err		 e;
 
 	if (id == NULL || author == NULL)
 		return pf_err(PF_ERR_USAGE, "post: no id or author");
-	if (k == NULL)
-		return pf_err(PF_ERR_INVALID, "type: unknown post type "
-		    "\"%.40s\"", type);
-	if (k->kind == K_TOMBSTONE)
+	if (k == NULL && pf_post_kind_find(type) != NULL)
 		return pf_err(PF_ERR_INVALID, "type: a Tombstone is written "
 		    "by deleting a post");
+	if (k == NULL)
+		return pf_err(PF_ERR_INVALID, "type: unknown post type "
+		    "\"%.40s\" (the types: Note, Event, Arrive, Travel, "
+		    "Listen, Read, View, Join, Leave; a like is --like)", type);
 	if ((o = json_object_new_object()) == NULL)
 		return pf_err(PF_ERR_NOMEM, "out of memory");
 	if ((e = set_str(o, "@context", AS_CONTEXT)) != PF_OK ||
@@ -471,7 +473,7 @@ pf_post_edit(const struct pf_post *old, const struct pf_draft *d,
 		return pf_err(PF_ERR_USAGE, "post: nothing to edit");
 	if (old->tombstone)
 		return pf_err(PF_ERR_INVALID, "post: %s is deleted", old->id);
-	if (d->type != NULL && strcmp(d->type, old->type) != 0)
+	if (d->type != NULL && strcasecmp(d->type, old->type) != 0)
 		return pf_err(PF_ERR_INVALID, "type: an edit cannot turn a %s "
 		    "into a %.40s", old->type, d->type);
 	if (json_object_deep_copy(old->priv, &o, NULL) != 0)

@@ -45,6 +45,11 @@ extern const struct field	pf_post_common_fields[];
 
 /* The kind of a post type ("Note"), or NULL.  Points into a static table. */
 const struct kind	*pf_post_kind_find(const char *type);
+/*
+ * The kind a person means by type, in any case ("event" is Event); a
+ * Tombstone is not one to write.  NULL if none.
+ */
+const struct kind	*pf_post_kind_spelled(const char *type);
 /* The member name of table t (t may be NULL), or NULL. */
 const struct field	*pf_post_field_find(const struct field *t,
 			    const char *name);
