@@ -31,8 +31,9 @@ static const struct cli_cmd cmds[] = {
 	    "rebuild the index from the post files" },
 	{ "check", cli_check, "check [--verify]",
 	    "list every difference between files and index; exit 1 if any" },
-	{ "timeline", cli_timeline, "timeline [--limit N] [--friend FPR] [--json]",
-	    "friends' posts, newest first" },
+	{ "timeline", cli_timeline, "timeline [--limit N] [--friend FPR | --group G] [--all]\n"
+	    "       [--mentions] [--long] [--json]",
+	    "friends' posts, newest first, with their likes and comments" },
 	{ "friend", cli_friend, "friend add FILE|- [--url URL] [--group G] [--fpr FPR]\n"
 	    "       friend add --url URL --fpr FPR [--group G]\n"
 	    "       friend list [--json]\n       friend remove FPR",
