@@ -22,6 +22,7 @@
 #include "timeline.h"
 #include "when.h"
 
+#define CHUNK		200		/* --json: entries per index call */
 #define NAMES_MAX	64		/* authors whose names are remembered */
 #define LIKERS_SHOWN	5		/* names on a likes line */
 #define DEPTH_MAX	6		/* indentation of comments, at most */
@@ -36,6 +37,7 @@ struct tl {
 	struct pf_tl	 w;
 	int		 json, lng, all;
 	size_t		 njson;		/* --json: elements printed */
+	size_t		 want, seen;	/* --json: posts to print, entries read */
 	int64_t		 now;
 	char		*shown;		/* per item: printed already */
 	struct name	 names[NAMES_MAX];
@@ -266,7 +268,9 @@ print_json(const struct pf_entry *en, void *arg)
 	struct pf_buf	 b = { 0 };
 	enum pf_err	 e;
 
-	if (t->all == 0 && strcmp(en->author, t->n->self) == 0)
+	t->seen++;
+	if ((t->all == 0 && strcmp(en->author, t->n->self) == 0) ||
+	    t->njson == t->want)
 		return PF_OK;
 	if ((e = pf_buf_addstr(&b, t->njson++ ? ",\n{\"author\": " :
 	    "{\"author\": ")) == PF_OK &&
@@ -277,6 +281,22 @@ print_json(const struct pf_entry *en, void *arg)
 	    (e = pf_buf_add(&b, en->json, en->json_len)) == PF_OK)
 		printf("%s}", b.data);
 	pf_buf_free(&b);
+	return e;
+}
+
+/* --json: the newest posts in chunks until want were printed or none are left. */
+static enum pf_err
+walk_json(struct tl *t, const char *author)
+{
+	size_t		skip = 0;
+	enum pf_err	e;
+
+	do {
+		t->seen = 0;
+		e = pf_index_timeline(t->n->ix, author, skip, CHUNK, print_json,
+		    t);
+		skip += CHUNK;
+	} while (e == PF_OK && t->seen == CHUNK && t->njson < t->want);
 	return e;
 }
 
@@ -385,8 +405,8 @@ tl_print(struct tl *t, struct tl_args *a)
 
 	if (t->json) {
 		printf("{\"posts\": [\n");
-		if ((e = pf_index_timeline(t->n->ix, a->f.author, 0, a->limit,
-		    print_json, t)) == PF_OK)
+		t->want = a->limit;
+		if ((e = walk_json(t, a->f.author)) == PF_OK)
 			printf("\n]}\n");
 		return e;
 	}
