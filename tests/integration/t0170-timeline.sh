@@ -28,6 +28,7 @@ pf a post --type event --name "Winter party" --start "2026-12-24 18:00" \
 fetch b >/dev/null 2>&1 && fetch c >/dev/null 2>&1 || exit 99
 pf b post --like "$FA/$P1" >/dev/null || exit 99
 pf b post --to "key:$FA" --reply-to "$FA/$P1" "Nice one, Alice" >/dev/null || exit 99
+pf b post --to "key:$FA" --reply-to "$FA/$P1" "And one more thing" >/dev/null || exit 99
 pf b post "Just one line from Bob" >/dev/null || exit 99
 pf b post --to "key:$FA" --reply-to "$FC/1796000000000-0000" \
     "About Carol's post" >/dev/null || exit 99
@@ -44,8 +45,9 @@ grep -q '^you  just now  public$' "$T/tl" && grep -q '^  2 likes: Bob, Carol$' "
 check "the likes are counted on Alice's post they like: 2 likes: Bob, Carol"
 [ "$(grep -c 'likes a post' "$T/tl")" = 0 ]
 check "no like is shown as an entry of its own"
-awk -v RS= '/Hello from Alice\n  2 likes: Bob, Carol\n  > (Bob|Carol)  just now  only you\n    (Agreed|Nice one, Alice)\n  > (Bob|Carol)  just now  only you\n    (Agreed|Nice one, Alice)$/ { n++ } END { exit n != 1 }' "$T/tl"
-check "both comments are shown under the post they answer, indented"
+awk -v RS= '/Hello from Alice\n  2 likes: Bob, Carol\n/ && /\n  > Bob  just now  only you\n    Nice one, Alice\n/ &&
+    /\n  > Carol  just now  only you\n    Agreed/ && /\n    And one more thing\n/ { n++ } END { exit n != 1 }' "$T/tl"
+check "the three comments are shown under the post they answer, indented"
 grep -B1 -A1 'comments on a post by Carol (not at hand)' "$T/tl" | grep -q "About Carol's post"
 check "a comment whose post is not here says whose post it was about"
 
