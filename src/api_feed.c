@@ -55,6 +55,7 @@
 #include <gcrypt.h>
 
 #include "api.h"
+#include "budget.h"
 #include "envelope.h"
 #include "feed.h"
 #include "group.h"
@@ -634,6 +635,11 @@ pf_api_private_open(struct pf_api *a, const struct pf_http_req *req,
 	 */
 	if ((e = hint_parse(req->from, hint)) != PF_OK ||
 	    (e = envelope_precheck(a, req, armor)) != PF_OK)
+		return e;
+	/* The OpenPGP work starts here, so does its budget (not before:
+	 * the idle 304 and the cheap refusals cost none). */
+	if ((e = pf_budget_take(a->st, a->conf->pgp_rate,
+	    a->conf->pgp_burst)) != PF_OK)
 		return e;
 	if ((e = open_request(a, req, hint, kind, r)) == PF_OK)
 		snprintf(resp->who, sizeof(resp->who), "%s", hint);

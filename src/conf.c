@@ -46,6 +46,13 @@ static const struct conf_key {
 	    1024, 1048576, "65536", "bytes of a decrypted private request, at most" },
 	{ "media_max", CONF_NUM, offsetof(struct pf_conf, media_max), 0,
 	    1024, 1073741824, "10485760", "bytes of one attachment, at most" },
+	{ "pgp_rate", CONF_NUM, offsetof(struct pf_conf, pgp_rate), 0,
+	    1, 10000, "4", "private requests (one OpenPGP decrypt and one "
+	    "signed answer each) the responder opens a second, across all its "
+	    "processes; beyond it: 429 with Retry-After" },
+	{ "pgp_burst", CONF_NUM, offsetof(struct pf_conf, pgp_burst), 0,
+	    1, 100000, "40", "private requests the responder opens at once "
+	    "after a quiet spell, before pgp_rate holds" },
 	{ "dht_bootstrap", CONF_STR, offsetof(struct pf_conf, dht_bootstrap),
 	    sizeof(((struct pf_conf *)0)->dht_bootstrap), 0, 0, "",
 	    "OpenDHT nodes to join by, host:port separated by commas; empty: no "

@@ -21,6 +21,8 @@ struct pf_conf {
 	long	body_max;		/* bytes of a private request body */
 	long	plain_max;		/* bytes of a decrypted request */
 	long	media_max;		/* bytes of one attachment */
+	long	pgp_rate;		/* private requests opened a second, all processes */
+	long	pgp_burst;		/* ... and at once after a quiet spell */
 	char	dht_bootstrap[1024];	/* DHT nodes to join by, "host:port ..."; "" = no DHT */
 	char	dht_listen[64];		/* "[ADDR:]PORT" of the DHT node, "" = any port */
 	char	reach[64];		/* methods of peerfeed reach: "upnp", ... */

@@ -30,6 +30,7 @@ static const struct {
 	[PF_ERR_NETWORK]	= { "network error", 502 },
 	[PF_ERR_METHOD]		= { "method not allowed", 405 },
 	[PF_ERR_AGENT]		= { "key unavailable", 503 },
+	[PF_ERR_BUSY]		= { "too many requests", 429 },
 };
 
 static __thread char lastmsg[512];

@@ -38,6 +38,7 @@
 #define RECORD_MAX	65528	/* content bytes of one FCGI_STDOUT record */
 #define RECORDS_MAX	32	/* records per writev(2) */
 #define RETRY_AGENT	"10"	/* Retry-After (s) of a PF_ERR_AGENT answer */
+#define RETRY_BUSY	"1"	/* of PF_ERR_BUSY: pgp_rate >= 1 token a second */
 
 struct pf_http {
 	int		 sock;
@@ -395,6 +396,8 @@ pf_http_error(struct pf_http_resp *r, enum pf_err e, const char *detail)
 	/* RFC 9110 10.2.3: the key is usually back once gpg restarts the agent. */
 	if (e == PF_ERR_AGENT)
 		(void)pf_http_header(r, "Retry-After", RETRY_AGENT);
+	if (e == PF_ERR_BUSY)
+		(void)pf_http_header(r, "Retry-After", RETRY_BUSY);
 }
 
 void

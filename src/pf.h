@@ -34,6 +34,7 @@ enum pf_err {
 	PF_ERR_NETWORK,		/* a transfer failed */
 	PF_ERR_METHOD,		/* the resource exists, not for this request method */
 	PF_ERR_AGENT,		/* the node's secret key cannot be used now (gpg-agent) */
+	PF_ERR_BUSY,		/* over a rate budget: retry later */
 	PF_ERR__MAX
 };
 

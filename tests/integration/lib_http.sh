@@ -26,6 +26,7 @@ start_responder() {
 	node=$1; workers=${2:-1}
 	sock="$T/$node.sock"
 	rm -f "$sock"
+	raise_limits "$node"
 	if [ "$workers" -eq 1 ]; then
 		spawn-fcgi -n -s "$sock" -M 0666 -- "$PEERFEED_FCGI" \
 		    -d "$T/$node" 2>>"$T/$node.log" &
@@ -42,10 +43,36 @@ start_responder() {
 	wait_for test -S "$sock"
 }
 
-# subst FILE OUT NODE: a shipped snippet with the placeholders filled in.
+# Tests send private requests and POSTs far faster than friends do:
+# unless a test sets LIMITS=shipped, the responder's budget (pgp_rate,
+# pgp_burst in peerfeed.conf) and the web servers' rates per address
+# (peerfeed-limits.conf and .lua, copied to the server's directory) are
+# raised to 1000 a second; the shipped files are used as they are
+# otherwise.
+raise_limits() {
+	[ "${LIMITS:-}" = shipped ] && return 0
+	[ -f "$T/$1/peerfeed.conf" ] || return 0
+	sed -i -e 's/^pgp_rate = .*/pgp_rate = 10000/' \
+	    -e 's/^pgp_burst = .*/pgp_burst = 100000/' "$T/$1/peerfeed.conf"
+}
+
+# limits_copy FILE OUT: a shipped rate limit file, raised as above.
+limits_copy() {
+	if [ "${LIMITS:-}" = shipped ]; then
+		cp "$1" "$2"
+	else
+		sed -e 's|rate=[0-9]*r/[sm]|rate=1000r/s|' \
+		    -e 's/rate = [0-9.]*/rate = 1000/' "$1" >"$2"
+	fi
+}
+
+# subst FILE OUT NODE: a shipped snippet with the placeholders filled in
+# (the rate limit script is in the server's directory $d).
 subst() {
 	sed -e "s|@PEERFEED_SOCKET@|$T/$3.sock|g" \
-	    -e "s|@PEERFEED_PUBLIC@|$T/$3/public|g" "$1" >"$2"
+	    -e "s|@PEERFEED_PUBLIC@|$T/$3/public|g" \
+	    -e "s|@PEERFEED_LIMITS@|$d/peerfeed-limits.lua|g" \
+	    "$1" >"$2"
 }
 
 # nginx_conf NODE LISTEN: write $T/nginx-NODE/nginx.conf, an nginx that
@@ -55,6 +82,8 @@ nginx_conf() {
 	node=$1; d="$T/nginx-$node"
 	mkdir -p "$d/logs" "$d/tmp" "$d/root"
 	subst "$top_srcdir/conf/nginx/peerfeed.conf" "$d/peerfeed.conf" "$node"
+	limits_copy "$top_srcdir/conf/nginx/peerfeed-limits.conf" \
+	    "$d/peerfeed-limits.conf"
 	# The snippet includes fastcgi_params relative to the config, as in
 	# /etc/nginx: use the system's copy.
 	cp /etc/nginx/fastcgi_params "$d/" || return 1
@@ -68,6 +97,7 @@ pid $d/nginx.pid;
 error_log $d/logs/error.log warn;
 events { worker_connections 256; }
 http {
+	include $d/peerfeed-limits.conf;
 	access_log $d/logs/access.log;
 	client_body_temp_path $d/tmp/body;
 	fastcgi_temp_path $d/tmp/fastcgi;
@@ -100,6 +130,8 @@ start_lighttpd() {
 	node=$1; port=$2; d="$T/lighttpd-$node"
 	mkdir -p "$d/root"
 	subst "$top_srcdir/conf/lighttpd/peerfeed.conf" "$d/peerfeed.conf" "$node"
+	limits_copy "$top_srcdir/conf/lighttpd/peerfeed-limits.lua" \
+	    "$d/peerfeed-limits.lua"
 	cat >"$d/lighttpd.conf" <<EOC
 server.document-root = "$d/root"
 server.bind = "127.0.0.1"

@@ -20,6 +20,7 @@ done
 for f in "$IDOC/PROTOCOL.md" "$IDOC/INSTALL.md" \
     "$R$PF_PKGDATADIR/schema/post.json" "$R$PF_PKGDATADIR/schema/note.json" \
     "$IEX/nginx/peerfeed.conf" "$IEX/lighttpd/peerfeed.conf" \
+    "$IEX/nginx/peerfeed-limits.conf" "$IEX/lighttpd/peerfeed-limits.lua" \
     "$IEX/systemd/peerfeed.socket" "$IEX/systemd/peerfeed.service" \
     "$IEX/systemd/peerfeed-fetch.service" "$IEX/systemd/peerfeed-fetch.timer" \
     "$IEX/cron.d/peerfeed-fetch" "$IEX/avahi/peerfeed.service"; do

@@ -48,7 +48,9 @@ ok "socket: www-data group, 0660, on fd 0, output to the journal" socket_perms
 # The snippets with the placeholders INSTALL.md fills in.
 snippet() {
 	sed -e "s|@PEERFEED_SOCKET@|$sock|g" \
-	    -e "s|@PEERFEED_PUBLIC@|/var/lib/peerfeed/public|g" "$IEX/$1/peerfeed.conf"
+	    -e "s|@PEERFEED_PUBLIC@|/var/lib/peerfeed/public|g" \
+	    -e "s|@PEERFEED_LIMITS@|$IEX/lighttpd/peerfeed-limits.lua|g" \
+	    "$IEX/$1/peerfeed.conf"
 }
 
 # nginx: INSTALL.md's server blocks (its first nginx code block), with a
@@ -71,6 +73,7 @@ http {
 	proxy_temp_path $n/tmp/proxy;
 	uwsgi_temp_path $n/tmp/uwsgi;
 	scgi_temp_path $n/tmp/scgi;
+	include $IEX/nginx/peerfeed-limits.conf;
 	include site.conf;
 }
 EOC
