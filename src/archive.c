@@ -21,6 +21,7 @@
 
 #include "archive.h"
 #include "friend.h"
+#include "index.h"
 #include "keyring.h"
 #include "keyring_backup.h"
 #include "node.h"
@@ -33,9 +34,10 @@
 #define CONF_MAX	65536
 #define GPGCONF_MAX	(1024 * 1024)
 #define DEPTH_MAX	4
+#define NONCES_MAX	(4 * 1024 * 1024)	/* about 25,000 nonce lines */
 
 /* Where a kept-in-memory entry goes: the key material, never written. */
-enum slot { NONE, K_PUB, K_SEC, K_TRUST, K_MARK, NSLOTS };
+enum slot { NONE, K_PUB, K_SEC, K_TRUST, K_MARK, K_NONCES, NSLOTS };
 
 /*
  * What a node archive may hold.  A pattern is matched component by
@@ -55,6 +57,7 @@ static const struct rule {
 	{ "keys/public.pgp", 0, PF_BACKUP_PUB_MAX, K_PUB },
 	{ "keys/secret.pgp", 0, PF_KEY_MAX, K_SEC },
 	{ "keys/ownertrust.txt", 0, PF_BACKUP_TRUST_MAX, K_TRUST },
+	{ "nonces", 0, NONCES_MAX, K_NONCES },
 	{ "posts", 1, 0, NONE },
 	{ "posts/*", 0, PF_POST_MAX, NONE },
 	{ "media", 1, 0, NONE },
@@ -265,6 +268,31 @@ export_head(struct exporter *x, const struct pf_buf *pub, const struct pf_buf *s
 	    trust->len, now);
 }
 
+/*
+ * The nonces of private requests the node still remembers, so that the
+ * imported node refuses their replay too (PROTOCOL.md "Private
+ * requests": a nonce is kept for twice the window).
+ */
+static enum pf_err
+export_nonces(struct exporter *x)
+{
+	struct pf_buf	b = { 0 };
+	int64_t		now = pf_now_ms() / 1000;
+	enum pf_err	e;
+
+	if ((e = pf_index_nonce_dump(x->n->ix, now, &b)) == PF_OK &&
+	    b.len > NONCES_MAX)
+		e = pf_err(PF_ERR_LIMIT, "nonces: more than %d bytes",
+		    NONCES_MAX);
+	if (e == PF_OK && (e = pf_tar_add_mem(x->w, "nonces",
+	    b.data != NULL ? b.data : "", b.len, now)) == PF_OK) {
+		x->stats->files++;
+		x->stats->bytes += b.len;
+	}
+	pf_buf_free(&b);
+	return e;
+}
+
 enum pf_err
 pf_archive_export(const char *dir, const char *file, struct pf_archive_stats *stats)
 {
@@ -273,11 +301,13 @@ pf_archive_export(const char *dir, const char *file, struct pf_archive_stats *st
 	enum pf_err	 e;
 
 	memset(stats, 0, sizeof(*stats));
-	if ((e = pf_node_open(dir, PF_NODE_KEYRING, &x.n)) != PF_OK ||
+	if ((e = pf_node_open(dir, PF_NODE_KEYRING | PF_NODE_INDEX,
+	    &x.n)) != PF_OK ||
 	    (e = pf_store_lock(x.n->st, 1)) != PF_OK ||
 	    (e = pf_keyring_backup(x.n->kr, &pub, &sec, &trust)) != PF_OK ||
 	    (e = pf_tar_create(file, &x.w)) != PF_OK ||
 	    (e = export_head(&x, &pub, &sec, &trust)) != PF_OK ||
+	    (e = export_nonces(&x)) != PF_OK ||
 	    (e = export_dir(&x, "posts", 1)) != PF_OK ||
 	    (e = export_dir(&x, "media", 1)) != PF_OK ||
 	    (e = export_dir(&x, "friends", 1)) != PF_OK)
@@ -489,7 +519,10 @@ restore_node(struct importer *im, const char *fpr)
 	if ((e = pf_node_open(im->tmp, PF_NODE_KEYRING, &n)) != PF_OK ||
 	    (e = pf_store_lock(n->st, 1)) != PF_OK)
 		goto out;
-	e = pf_node_reindex(n, NULL, NULL, &im->stats->posts);
+	if ((e = pf_node_reindex(n, NULL, NULL, &im->stats->posts)) == PF_OK &&
+	    im->slot[K_NONCES].len > 0)
+		e = pf_index_nonce_load(n->ix, im->slot[K_NONCES].data,
+		    im->slot[K_NONCES].len, pf_now_ms() / 1000);
 out:
 	pf_node_close(n);
 	pf_keyring_close(kr);

@@ -8,10 +8,13 @@
  *	keys/public.pgp		every public key (gpg --export)
  *	keys/secret.pgp		the node's secret key, UNPROTECTED
  *	keys/ownertrust.txt	gpg --export-ownertrust (blocks live here)
+ *	nonces			"EXPIRES NONCE" lines: the private requests'
+ *				nonces still remembered, loaded into the new
+ *				index so their replay stays refused
  *	posts/, media/		own posts, signatures, attachments
  *	friends/FPR/		state.json, posts/, media/
  *
- * Not in it: the index (rebuilt on import), public/ (re-rendered), tmp/,
+ * Not in it: the index (rebuilt on import, but for its nonces), public/ (re-rendered), tmp/,
  * the lock, gpg-agent's sockets and gpg's own files (keys are moved by
  * gpg's export and import).  Anything else in an archive is refused.
  */

@@ -157,5 +157,19 @@ enum pf_err	 pf_index_nonce_add(struct pf_index *, const char *nonce,
  */
 enum pf_err	 pf_index_nonce_copy(struct pf_index *from, struct pf_index *to,
 		    int64_t now_s);
+/*
+ * The nonces of ix still unexpired at now_s, appended to out as lines
+ * "EXPIRES_S NONCE\n" (peerfeed export's "nonces" entry).
+ */
+enum pf_err	 pf_index_nonce_dump(struct pf_index *ix, int64_t now_s,
+		    struct pf_buf *out);
+/*
+ * Remember every nonce of a dump (text[0..len)) that is still unexpired
+ * at now_s, in one transaction (peerfeed import).  PF_ERR_INVALID, naming
+ * the line, if a line is not "EXPIRES_S NONCE" with a nonce of 1 to 127
+ * printable bytes; ix is then unchanged.
+ */
+enum pf_err	 pf_index_nonce_load(struct pf_index *ix, const char *text,
+		    size_t len, int64_t now_s);
 
 #endif

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "index_int.h"
@@ -185,4 +187,134 @@ pf_index_nonce_copy(struct pf_index *from, struct pf_index *to, int64_t now_s)
 
 	rc = pf_index_write_txn(to, copy_txn, &a);
 	return rc == 0 ? PF_OK : pf_index_lmdb_err(rc, "copying nonces");
+}
+
+struct dump_args {
+	struct pf_buf	*out;
+	int64_t		 now_s;
+};
+
+/* Append every unexpired nonce of ix as "EXPIRES_S NONCE\n" to a->out. */
+static int
+dump_txn(struct pf_index *ix, MDB_txn *txn, void *arg)
+{
+	const struct dump_args *a = arg;
+	MDB_cursor	*c;
+	MDB_val		 key, data;
+	int		 rc;
+
+	if ((rc = mdb_cursor_open(txn, ix->nexp, &c)) != 0)
+		return rc;
+	while ((rc = mdb_cursor_get(c, &key, &data, MDB_NEXT)) == 0) {
+		if (key.mv_size <= 8 || key.mv_size > 8 + NONCE_MAX) {
+			rc = MDB_CORRUPTED;
+			break;
+		}
+		if (get64(key.mv_data) <= a->now_s)
+			continue;
+		if (pf_buf_printf(a->out, "%lld %.*s\n",
+		    (long long)get64(key.mv_data), (int)(key.mv_size - 8),
+		    (const char *)key.mv_data + 8) != PF_OK) {
+			rc = ENOMEM;
+			break;
+		}
+	}
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+enum pf_err
+pf_index_nonce_dump(struct pf_index *ix, int64_t now_s, struct pf_buf *out)
+{
+	struct dump_args a = { out, now_s };
+	MDB_txn		*txn;
+	int		 rc;
+
+	if ((rc = pf_index_txn_begin(ix, MDB_RDONLY, &txn)) == 0) {
+		rc = dump_txn(ix, txn, &a);
+		mdb_txn_abort(txn);
+	}
+	if (rc == ENOMEM)
+		return pf_err(PF_ERR_NOMEM, "out of memory");
+	return rc == 0 ? PF_OK : pf_index_lmdb_err(rc, "listing nonces");
+}
+
+struct load_args {
+	const char	*text;
+	size_t		 len;
+	int64_t		 now_s;
+	size_t		 bad;		/* the line that failed, from 1 */
+};
+
+/* One dump line "EXPIRES_S NONCE": 0, or -1 if malformed. */
+static int
+load_line(const char *line, size_t n, int64_t *exp, const char **nonce,
+    size_t *nlen)
+{
+	char		 num[24], *end;
+	const char	*sp = memchr(line, ' ', n);
+	size_t		 i, dl;
+
+	if (sp == NULL || (dl = (size_t)(sp - line)) == 0 || dl >= sizeof(num))
+		return -1;
+	memcpy(num, line, dl);
+	num[dl] = '\0';
+	*exp = strtoll(num, &end, 10);
+	if (*end != '\0' || *exp <= 0)
+		return -1;
+	*nonce = sp + 1;
+	*nlen = n - dl - 1;
+	if (*nlen == 0 || *nlen >= NONCE_MAX)
+		return -1;
+	for (i = 0; i < *nlen; i++)
+		if ((unsigned char)(*nonce)[i] <= ' ' || (*nonce)[i] == 0x7f)
+			return -1;
+	return 0;
+}
+
+static int
+load_txn(struct pf_index *ix, MDB_txn *txn, void *arg)
+{
+	struct load_args *a = arg;
+	const char	*p = a->text, *end = a->text + a->len, *nl, *nonce;
+	unsigned char	 k[8 + NONCE_MAX], v[8];
+	MDB_val		 key, data;
+	int64_t		 exp;
+	size_t		 nlen;
+	int		 rc;
+
+	for (a->bad = 1; p < end; p = nl + 1, a->bad++) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL ||
+		    load_line(p, (size_t)(nl - p), &exp, &nonce, &nlen) == -1)
+			return MDB_INCOMPATIBLE;
+		if (exp <= a->now_s)
+			continue;
+		put64(v, exp);
+		key = (MDB_val){ nlen, (void *)nonce };
+		data = (MDB_val){ 8, v };
+		if ((rc = mdb_put(txn, ix->nonces, &key, &data, 0)) != 0)
+			return rc;
+		put64(k, exp);
+		memcpy(k + 8, nonce, nlen);
+		key = (MDB_val){ 8 + nlen, k };
+		data = (MDB_val){ 0, NULL };
+		if ((rc = mdb_put(txn, ix->nexp, &key, &data, 0)) != 0)
+			return rc;
+	}
+	a->bad = 0;
+	return 0;
+}
+
+enum pf_err
+pf_index_nonce_load(struct pf_index *ix, const char *text, size_t len,
+    int64_t now_s)
+{
+	struct load_args a = { text, len, now_s, 0 };
+	int		 rc;
+
+	rc = pf_index_write_txn(ix, load_txn, &a);
+	if (rc == MDB_INCOMPATIBLE && a.bad > 0)
+		return pf_err(PF_ERR_INVALID, "nonces: line %zu: not "
+		    "\"EXPIRES NONCE\"", a.bad);
+	return rc == 0 ? PF_OK : pf_index_lmdb_err(rc, "loading nonces");
 }

@@ -1,9 +1,12 @@
 #!/bin/bash
 # t0510-archive: peerfeed export / import.  A node restored from its archive
 # onto a fresh directory is the same node; hostile archives are refused with
-# a clear error and leave nothing behind.
+# a clear error and leave nothing behind.  The nonces of private requests
+# the node still remembers go along: a request answered before the export
+# is refused as a replay by the imported node (through nginx).
 . "$(dirname "$0")/lib.sh"
-need python3
+. "$(dirname "$0")/lib_http.sh"
+need python3 nginx
 
 make_node a Alice || exit 99
 make_node b Bob || exit 99
@@ -137,4 +140,61 @@ fails "a file that is not an archive is refused" pf h import "$T/h.tar"
 [ ! -e "$T/h" ]
 check "and nothing written"
 fails "import with no file is a usage error" pf h import
+
+# --- nonces: a request answered by a is refused as a replay after import ---
+A=$(fpr_of a); B=$(fpr_of b); AUD="http://127.0.0.1/peerfeed/feed"
+pf a id --export | pgp b --import 2>/dev/null || exit 99
+req "$B" | seal b >"$T/once.pgp" || exit 99
+# serve NODE: responder and nginx for NODE; sets PORT.
+serve() {
+	start_responder "$1" || exit 99
+	PORT=$(free_port)
+	start_nginx "$1" "$PORT" || { cat "$T/nginx-$1/logs/error.log"; exit 99; }
+}
+# unserve: stop them.
+unserve() {
+	kill "$NGINX_PID" "$RESPONDER_PID" 2>/dev/null
+	wait "$NGINX_PID" "$RESPONDER_PID" 2>/dev/null
+}
+send_once() {
+	curl -s -o "$T/once.out" -w '%{http_code}' -X POST \
+	    -H "Content-Type: application/pgp-encrypted" -H "Peerfeed-From: $B" \
+	    --data-binary "@$T/once.pgp" "http://127.0.0.1:$PORT/peerfeed/feed"
+}
+serve a
+code=$(send_once)
+unserve
+desc="a friend's private request is answered by a ($code)"
+[ "$code" = 200 ]
+check "$desc"
+ok "export after it" pf a export "$T/n.tar"
+tar xOf "$T/n.tar" nonces >"$T/nonces" 2>/dev/null
+desc="the archive has a nonces entry of \"EXPIRES NONCE\" lines ($(wc -l <"$T/nonces") lines)"
+[ "$(wc -l <"$T/nonces")" -ge 1 ] && ! grep -qv '^[0-9]* [0-9a-f]*$' "$T/nonces"
+check "$desc"
+ok "import it into a new directory" pf n import "$T/n.tar"
+track_gnupghome "$T/n/gnupg"
+serve n
+code=$(send_once)
+unserve
+desc="the imported node refuses the same request as a replay ($code: $(head -c 100 "$T/once.out"))"
+[ "$code" = 409 ] && grep -q 'replayed request' "$T/once.out"
+check "$desc"
+printf '1 has space\n' >"$T/bad-nonces"
+python3 - "$T/n.tar" "$T/hn.tar" "$T/bad-nonces" <<'EOP'
+import io, sys, tarfile
+src, dst, bad = sys.argv[1:4]
+with tarfile.open(src) as i, tarfile.open(dst, "w", format=tarfile.USTAR_FORMAT) as o:
+    for m in i.getmembers():
+        if m.name == "nonces":
+            data = open(bad, "rb").read()
+            m.size = len(data)
+            o.addfile(m, io.BytesIO(data))
+        else:
+            o.addfile(m, i.extractfile(m) if m.isfile() else None)
+EOP
+pf hn import "$T/hn.tar" 2>"$T/hn.out"
+[ $? -eq 1 ] && [ ! -e "$T/hn" ] && [ ! -e "$T/hn.tmp" ] &&
+    grep -q 'nonces: line 1' "$T/hn.out"
+check "a damaged nonces entry is refused, naming the line; nothing left"
 done_testing
