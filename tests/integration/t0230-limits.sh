@@ -45,10 +45,11 @@ printf 'junk, not OpenPGP' >"$T/junk"
 
 # flood BASE PATH FROM N: N POSTs of junk from address FROM in one curl
 # (one connection), the status codes one a line in $T/codes, the headers
-# of all in $T/flood.hdr, the last body in $T/body.out.
+# of all in $T/flood.hdr, the bodies in $T/flood.out/1..N.
 flood() {
+	rm -rf "$T/flood.out"; mkdir "$T/flood.out"
 	for i in $(seq "$4"); do
-		printf 'url = "%s%s"\noutput = "%s"\n' "$1" "$2" "$T/body.out"
+		printf 'url = "%s%s"\noutput = "%s/%s"\n' "$1" "$2" "$T/flood.out" "$i"
 	done >"$T/flood.cfg"
 	curl -s -K "$T/flood.cfg" --interface "$3" -D "$T/flood.hdr" \
 	    -w '%{http_code}\n' -X POST --data-binary "@$T/junk" \
@@ -65,8 +66,9 @@ web_limits() {
 	[ -n "$first" ] && [ "$first" -gt 100 ] &&
 	    ! head -n 100 "$T/codes" | grep -q 429
 	check "$desc"
-	grep -qi '^retry-after: 1' "$T/flood.hdr" && is_json_error "$T/body.out" &&
-	    grep -q '"too many requests"' "$T/body.out"
+	grep -qi '^retry-after: 1' "$T/flood.hdr" &&
+	    is_json_error "$T/flood.out/$first" &&
+	    grep -q '"too many requests"' "$T/flood.out/$first"
 	check "$1: the 429 is a JSON error with Retry-After: 1"
 	code=$(http_status POST "$2/feed" --interface 127.0.0.3 \
 	    -H "Peerfeed-From: $F" -H "Content-Type: application/pgp-encrypted" \

@@ -177,7 +177,7 @@ track_gnupghome "$T/n/gnupg"
 serve n
 code=$(send_once)
 unserve
-desc="the imported node refuses the same request as a replay ($code: $(head -c 100 "$T/once.out"))"
+desc="the imported node refuses the same request as a replay ($code: $(head -c 100 "$T/once.out" | tr -cd "[:print:]"))"
 [ "$code" = 409 ] && grep -q 'replayed request' "$T/once.out"
 check "$desc"
 printf '1 has space\n' >"$T/bad-nonces"
