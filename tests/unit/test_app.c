@@ -1,7 +1,8 @@
 /*
  * test_app.c: the web page's pure parts: form bodies (app_form.c), the
  * cookie header and CSRF tokens (app_session.c), HTML escaping
- * (app_html.c), and the password hash (passwd.c) in a temp store.
+ * (app_html.c), the password hash (passwd.c) and the responder's OpenPGP
+ * budget (budget.c) in a temp store.
  */
 #include "config.h"
 
@@ -18,6 +19,7 @@
 #include <cmocka.h>
 
 #include "app.h"
+#include "budget.h"
 #include "passwd.h"
 #include "store.h"
 
@@ -198,14 +200,14 @@ test_passwd(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
-/* Write s to DIR/app/login-wait. */
+/* Write s to DIR/rel. */
 static void
-wait_file(const char *dir, const char *s)
+state_file(const char *dir, const char *rel, const char *s)
 {
 	char	 path[128];
 	FILE	*f;
 
-	snprintf(path, sizeof(path), "%s/app/login-wait", dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
 	assert_non_null(f = fopen(path, "w"));
 	fputs(s, f);
 	fclose(f);
@@ -249,15 +251,50 @@ test_passwd_try(void **state)
 	/* A wait further off than the delay is a clock that stepped back. */
 	snprintf(far, sizeof(far), "192.0.2.1 %lld\n",
 	    (long long)pf_now_ms() + 3600000);
-	wait_file(dir, far);
+	state_file(dir, "app/login-wait", far);
 	assert_int_equal(pf_passwd_try(st, "correct horse", "192.0.2.1", 2, &wait), PF_OK);
 	/* Damaged contents hold nobody back. */
-	wait_file(dir, "-9223372036854775808");
+	state_file(dir, "app/login-wait", "-9223372036854775808");
 	assert_int_equal(pf_passwd_try(st, "correct horse", "192.0.2.1", 2, &wait), PF_OK);
-	wait_file(dir, "99999999999999999999999999");
+	state_file(dir, "app/login-wait", "99999999999999999999999999");
 	assert_int_equal(pf_passwd_try(st, "correct horse", "192.0.2.1", 2, &wait), PF_OK);
-	wait_file(dir, "not a number");
+	state_file(dir, "app/login-wait", "not a number");
 	assert_int_equal(pf_passwd_try(st, "correct horse", "192.0.2.1", 2, &wait), PF_OK);
+	pf_store_close(st);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* The token bucket: pgp_burst at once, then pgp_rate a second. */
+static void
+test_budget(void **state)
+{
+	struct pf_store	*st;
+	char		 dir[] = "/tmp/pf.XXXXXX", cmd[64], line[64];
+	int		 i;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(pf_store_open(dir, 1, &st), PF_OK);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(pf_budget_take(st, 1, 3), PF_OK);
+	assert_int_equal(pf_budget_take(st, 1, 3), PF_ERR_BUSY);
+	/* Empty 1.5 s ago at 1 a second: one token is back, not two. */
+	snprintf(line, sizeof(line), "0 %lld\n", (long long)pf_now_ms() - 1500);
+	state_file(dir, PF_BUDGET_FILE, line);
+	assert_int_equal(pf_budget_take(st, 1, 3), PF_OK);
+	assert_int_equal(pf_budget_take(st, 1, 3), PF_ERR_BUSY);
+	/* A clock that stepped back refills nothing. */
+	snprintf(line, sizeof(line), "0 %lld\n", (long long)pf_now_ms() + 3600000);
+	state_file(dir, PF_BUDGET_FILE, line);
+	assert_int_equal(pf_budget_take(st, 1, 3), PF_ERR_BUSY);
+	/* Damaged contents, or more tokens than the burst: a full bucket. */
+	state_file(dir, PF_BUDGET_FILE, "not a number");
+	assert_int_equal(pf_budget_take(st, 1, 3), PF_OK);
+	state_file(dir, PF_BUDGET_FILE, "99999999 1\n");
+	for (i = 0; i < 3; i++)
+		assert_int_equal(pf_budget_take(st, 1, 3), PF_OK);
+	assert_int_equal(pf_budget_take(st, 1, 3), PF_ERR_BUSY);
 	pf_store_close(st);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	assert_int_equal(system(cmd), 0);
@@ -273,6 +310,7 @@ main(void)
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_passwd),
 		cmocka_unit_test(test_passwd_try),
+		cmocka_unit_test(test_budget),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
