@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "fetch.h"
 #include "friend.h"
 #include "group.h"
 #include "keyring.h"

@@ -21,7 +21,7 @@
 
 #include "cli.h"
 #include "envelope.h"
-#include "fetch.h"
+#include "net.h"
 #include "friend.h"
 #include "group.h"
 #include "index.h"

@@ -2,7 +2,7 @@
  * fetch.c: one run of peerfeed-fetch (doc/DESIGN.md section 6).
  *
  * Every friend with a URL is a job, a small state machine driven by the
- * transfers it queues on the transport (fetch_curl.c), so slow friends
+ * transfers it queues on the transport (net.h), so slow friends
  * overlap instead of queueing behind each other:
  *
  *   probe    (when the last answer left an ETag) an empty POST /feed with

@@ -17,7 +17,7 @@
 
 #include "envelope.h"
 #include "feed.h"
-#include "fetch.h"
+#include "net.h"
 #include "index.h"
 #include "keyring.h"
 #include "node.h"

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fetch.h"
+#include "net.h"
 #include "friend.h"
 #include "group.h"
 #include "keyring.h"

@@ -6,7 +6,7 @@
 
 #include <json-c/json.h>
 
-#include "fetch.h"
+#include "net.h"
 #include "json.h"
 #include "log.h"
 #include "nodeinfo.h"

@@ -1,5 +1,5 @@
 /*
- * fetch_curl.c: the transport under fetch.c, the only user of libcurl.
+ * net.c: the HTTP transport (net.h), the only user of libcurl.
  * One curl multi handle runs up to `jobs` transfers at once; every easy
  * handle gets the bounds of doc/DESIGN.md section 6:
  * connect and total timeouts, a low-speed limit, http/https only (also
@@ -19,7 +19,7 @@
 
 #include <curl/curl.h>
 
-#include "fetch.h"
+#include "net.h"
 #include "urls.h"
 
 /* "socks5h://ADDR:PORT" of tor_socks; "" = none. */
