@@ -38,7 +38,6 @@
 #define SID		"pfsid"		/* the session cookie */
 #define PRE		"pflogin"	/* the login form's CSRF cookie */
 #define FAIL_DELAY	2		/* seconds of no login after a failed one */
-#define PAGE_MAX	100000		/* timeline pages */
 
 /* One request as the app sees it. */
 struct ctx {
@@ -196,18 +195,14 @@ notice(struct ctx *c)
 static enum pf_err
 get_timeline(struct ctx *c)
 {
-	char	 v[16], *end;
-	long	 page = 0;
+	struct pf_app_view	v;
+	enum pf_err		e;
 
-	if (pf_http_query(c->req->query, "page", v, sizeof(v)) == PF_OK) {
-		page = strtol(v, &end, 10);
-		if (*v == '\0' || *end != '\0' || page < 0 || page > PAGE_MAX)
-			return fail_page(c, pf_err(PF_ERR_INVALID, "page: a "
-			    "number from 0"));
-	}
+	if ((e = pf_app_view_parse(c->req->query, &v)) != PF_OK)
+		return fail_page(c, e);
 	html_start(c, 200);
 	notice(c);
-	return pf_app_html_timeline(&c->resp->body, &c->pg, (size_t)page);
+	return pf_app_html_timeline(&c->resp->body, &c->pg, &v);
 }
 
 static enum pf_err

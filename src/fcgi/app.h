@@ -7,6 +7,7 @@
  *	app_form.c	application/x-www-form-urlencoded and
  *			multipart/form-data bodies, with limits
  *	app_html.c	every byte of HTML, escaped in one place
+ *	app_timeline.c	the timeline page: tabs, filter, threads
  * Server-rendered HTML, no JavaScript; only the owner, who knows the
  * password set by `peerfeed passwd`, gets past the login.
  */
@@ -115,14 +116,42 @@ enum pf_err	 pf_app_html_begin(struct pf_buf *, const struct pf_app_page *,
 enum pf_err	 pf_app_html_end(struct pf_buf *);
 enum pf_err	 pf_app_html_login(struct pf_buf *, const struct pf_app_page *,
 		    const char *login_csrf);
-/* The timeline page: compose form, then page (0-based) of the timeline. */
-enum pf_err	 pf_app_html_timeline(struct pf_buf *, const struct pf_app_page *,
-		    size_t page);
+/* The compose form of the timeline page. */
+enum pf_err	 pf_app_html_compose(struct pf_buf *, const struct pf_app_page *);
+/* The display name of key fpr: the owner's name, a friend's user id, or
+ * the fingerprint's start, into out (n bytes). */
+void		 pf_app_who(const struct pf_app_page *, const char *fpr,
+		    char *out, size_t n);
 enum pf_err	 pf_app_html_edit(struct pf_buf *, const struct pf_app_page *,
 		    const struct pf_post *);
 /* One post as an <article>, with its actions (edit, delete, like, comment). */
 enum pf_err	 pf_app_html_post(struct pf_buf *, const struct pf_app_page *,
 		    const struct pf_post *);
+/* The same without the closing </article>, for what goes under it. */
+enum pf_err	 pf_app_html_post_open(struct pf_buf *, const struct pf_app_page *,
+		    const struct pf_post *);
+
+/* --- app_timeline.c --- */
+
+/* Which part of the timeline the page shows (query ?tab=, ?show=, ?page=). */
+struct pf_app_view {
+	size_t	page;			/* 0-based */
+	int	mentions;		/* tab=mentions: likes, comments on own posts */
+	char	show[80];		/* "", "friends", "friend:FPR", "group:NAME" */
+};
+
+/*
+ * Parse the view from a query string into v; PF_ERR_INVALID, naming the
+ * parameter, if one is malformed.
+ */
+enum pf_err	 pf_app_view_parse(const char *query, struct pf_app_view *v);
+/*
+ * The timeline page: the tabs, the compose form and the filter (timeline
+ * tab), then one page of threads: each post with its likes counted and
+ * its comments under it (timeline.h).
+ */
+enum pf_err	 pf_app_html_timeline(struct pf_buf *, const struct pf_app_page *,
+		    const struct pf_app_view *);
 enum pf_err	 pf_app_html_friends(struct pf_buf *, const struct pf_app_page *);
 enum pf_err	 pf_app_html_message(struct pf_buf *, const struct pf_app_page *,
 		    const char *title);

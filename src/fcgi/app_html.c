@@ -19,6 +19,7 @@
 #include "markdown.h"
 #include "post.h"
 #include "store.h"
+#include "when.h"
 
 #define MAX_IMAGES	4
 #define MAX_LINKS	4
@@ -64,7 +65,15 @@ static const char css[] =
     ".notice{border-left:4px solid var(--acc);padding:.3rem .6rem}"
     ".error{border-left-color:var(--err);color:var(--err)}"
     ".fpr{font-family:monospace;font-size:.8rem;overflow-wrap:anywhere}"
-    "nav.pages{display:flex;justify-content:space-between}";
+    "nav.pages{display:flex;justify-content:space-between}"
+    "nav.tabs{display:flex;gap:1rem;margin:.5rem 0}"
+    "nav.tabs a[aria-current]{font-weight:700;text-decoration:none}"
+    "form.filter{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;"
+    "margin:1rem 0}form.filter select{width:auto}"
+    ".likes{color:var(--mute);font-size:.9rem;margin:.3rem 0}"
+    ".comments{margin:.5rem 0 0 .4rem;border-left:2px solid var(--line);"
+    "padding-left:.6rem}.comments article{border:none;padding:.2rem 0;"
+    "margin:0 0 .5rem}";
 
 enum pf_err
 pf_app_esc(struct pf_buf *b, const char *s)
@@ -225,9 +234,19 @@ pf_app_html_message(struct pf_buf *b, const struct pf_app_page *pg,
 	return pf_app_html_end(b);
 }
 
-/* The display name of key fpr: "you", a friend's user id, or the fingerprint. */
-static void
-who(const struct pf_app_page *pg, const char *fpr, char *out, size_t n)
+/* How much of a user id is the name: "Bob" of "Bob <bob@example.org>". */
+static size_t
+uid_name(const char *uid)
+{
+	size_t k = strcspn(uid, "<");
+
+	while (k > 0 && uid[k - 1] == ' ')
+		k--;
+	return k > 0 ? k : strlen(uid);
+}
+
+void
+pf_app_who(const struct pf_app_page *pg, const char *fpr, char *out, size_t n)
 {
 	struct pf_keyinfo k;
 
@@ -235,7 +254,7 @@ who(const struct pf_app_page *pg, const char *fpr, char *out, size_t n)
 		snprintf(out, n, "%s", pg->api->conf->name[0] ?
 		    pg->api->conf->name : "You");
 	else if (pf_keyring_lookup(pg->api->kr, fpr, &k) == PF_OK && k.uid[0])
-		snprintf(out, n, "%s", k.uid);
+		snprintf(out, n, "%.*s", (int)uid_name(k.uid), k.uid);
 	else
 		snprintf(out, n, "%.16s...", fpr);
 }
@@ -252,19 +271,44 @@ audience(struct pf_buf *b, const struct pf_app_page *pg, const char *aud)
 		return pf_app_html(b, "<span class=\"aud\">group %s</span> ",
 		    aud + 6);
 	if (strncmp(aud, "key:", 4) == 0) {
-		who(pg, aud + 4, name, sizeof(name));
+		pf_app_who(pg, aud + 4, name, sizeof(name));
 		return pf_app_html(b, "<span class=\"aud\" title=\"%s\">only "
 		    "%s</span> ", aud + 4, name);
 	}
 	return pf_app_html(b, "<span class=\"aud\">%s</span> ", aud);
 }
 
-/* "2026-11-24 04:22 UTC" from ms. */
-static void
-when(int64_t ms, char out[32], char iso[32])
+/* <time>: "3 h ago", the local time as its title, RFC 3339 for machines. */
+static enum pf_err
+render_time(struct pf_buf *b, int64_t ms)
 {
+	char iso[32], ago[PF_WHEN_MAX], local[PF_WHEN_MAX];
+
 	pf_time_fmt(ms, iso);
-	snprintf(out, 32, "%.10s %.5s UTC", iso, iso + 11);
+	pf_when_ago(ms, pf_now_ms(), ago);
+	pf_when_local(ms, local);
+	return pf_app_html(b, "<time datetime=\"%s\" title=\"%s\">%s</time>",
+	    iso, local, ago);
+}
+
+/* An Event's name and times, in the owner's zone. */
+static enum pf_err
+render_event(struct pf_buf *b, const struct pf_post *p)
+{
+	const char	*name = pf_post_str(p, "name");
+	const char	*s = pf_post_str(p, "startTime");
+	const char	*e = pf_post_str(p, "endTime");
+	char		 times[2 * PF_WHEN_MAX] = "";
+	int64_t		 a, z = -1;
+
+	if (s != NULL && pf_time_parse(s, &a) == PF_OK) {
+		if (e == NULL || pf_time_parse(e, &z) != PF_OK)
+			z = -1;
+		pf_when_event(a, z, times);
+	}
+	return pf_app_html(b, "<p class=\"event\"><strong>Event: %s</strong>"
+	    "<br><time datetime=\"%s\">%s</time></p>", name ? name : "",
+	    s ? s : "", times);
 }
 
 /* File name extension for an image media type, or NULL if not shown. */
@@ -359,7 +403,7 @@ render_ref(struct pf_buf *b, const struct pf_app_page *pg, const char *label,
 	if (slash == NULL || (size_t)(slash - ref) >= sizeof(fpr))
 		return pf_app_html(b, "<p>%s %s</p>", label, ref);
 	snprintf(fpr, sizeof(fpr), "%.*s", (int)(slash - ref), ref);
-	who(pg, fpr, name, sizeof(name));
+	pf_app_who(pg, fpr, name, sizeof(name));
 	return pf_app_html(b, "<p class=\"ref\">%s <a href=\"#p-%s-%s\">a post "
 	    "by %s</a></p>", label, fpr, slash + 1, name);
 }
@@ -392,10 +436,7 @@ render_body(struct pf_buf *b, const struct pf_app_page *pg,
 		return render_ref(b, pg, "Likes", pf_post_str(p, "object") ?
 		    pf_post_str(p, "object") : "");
 	if (strcmp(p->type, "Event") == 0) {
-		e = pf_app_html(b, "<p class=\"event\"><strong>Event: %s</strong>"
-		    "<br>Starts: <time>%s</time><br>Ends: <time>%s</time></p>",
-		    name ? name : "", pf_post_str(p, "startTime"),
-		    pf_post_str(p, "endTime"));
+		e = render_event(b, p);
 	} else if (strcmp(p->type, "Note") != 0) {
 		e = pf_app_html(b, "<p class=\"activity\"><strong>%s</strong>",
 		    p->type);
@@ -458,19 +499,21 @@ render_actions(struct pf_buf *b, const struct pf_app_page *pg,
 }
 
 enum pf_err
-pf_app_html_post(struct pf_buf *b, const struct pf_app_page *pg,
+pf_app_html_post_open(struct pf_buf *b, const struct pf_app_page *pg,
     const struct pf_post *p)
 {
-	char		 name[300], t[32], iso[32];
+	char		 name[300];
 	size_t		 i;
 	enum pf_err	 e;
 
-	who(pg, p->author, name, sizeof(name));
-	when(p->published_ms, t, iso);
+	pf_app_who(pg, p->author, name, sizeof(name));
 	e = pf_app_html(b, "<article id=\"p-%s-%s\" class=\"post type-%s\">"
-	    "<header><strong>%s</strong> <time datetime=\"%s\">%s</time>%r"
-	    "<br>to: ", p->author, p->id, p->type, name, iso, t,
-	    p->updated_ms != p->published_ms ? " (edited)" : "");
+	    "<header><strong>%s</strong> ", p->author, p->id, p->type, name);
+	if (e == PF_OK)
+		e = render_time(b, p->published_ms);
+	if (e == PF_OK)
+		e = pf_app_html(b, "%r<br>to: ", p->updated_ms !=
+		    p->published_ms ? " (edited)" : "");
 	for (i = 0; i < p->nto && e == PF_OK; i++)
 		e = audience(b, pg, p->to[i]);
 	if (e == PF_OK)
@@ -479,7 +522,16 @@ pf_app_html_post(struct pf_buf *b, const struct pf_app_page *pg,
 		e = render_body(b, pg, p);
 	if (e == PF_OK)
 		e = render_actions(b, pg, p);
-	if (e == PF_OK)
+	return e;
+}
+
+enum pf_err
+pf_app_html_post(struct pf_buf *b, const struct pf_app_page *pg,
+    const struct pf_post *p)
+{
+	enum pf_err e;
+
+	if ((e = pf_app_html_post_open(b, pg, p)) == PF_OK)
 		e = pf_buf_addstr(b, "</article>\n");
 	return e;
 }
@@ -518,8 +570,8 @@ audience_options(struct pf_buf *b, const struct pf_app_page *pg,
 	return e;
 }
 
-static enum pf_err
-compose_form(struct pf_buf *b, const struct pf_app_page *pg)
+enum pf_err
+pf_app_html_compose(struct pf_buf *b, const struct pf_app_page *pg)
 {
 	static const char *const types[] = { "Note", "Event", "Arrive",
 	    "Travel", "Listen", "Read", "View" };
@@ -565,9 +617,9 @@ compose_form(struct pf_buf *b, const struct pf_app_page *pg)
 		    "<details><summary>Event or activity</summary>"
 		    "<label for=\"name\">Name (event name, link title, activity)"
 		    "</label><input type=\"text\" id=\"name\" name=\"name\">"
-		    "<label for=\"start\">Starts (UTC)</label>"
+		    "<label for=\"start\">Starts (your time zone)</label>"
 		    "<input type=\"datetime-local\" id=\"start\" name=\"start\">"
-		    "<label for=\"end\">Ends (UTC)</label>"
+		    "<label for=\"end\">Ends (your time zone)</label>"
 		    "<input type=\"datetime-local\" id=\"end\" name=\"end\">"
 		    "<label for=\"object\">Object (what you listen to, read, "
 		    "view...)</label><input type=\"text\" id=\"object\" "
@@ -575,60 +627,6 @@ compose_form(struct pf_buf *b, const struct pf_app_page *pg)
 		    "</label><input type=\"text\" id=\"target\" name=\"target\">"
 		    "</details><button>Post</button></form></section>\n");
 	return e;
-}
-
-struct tl {
-	struct pf_buf			*b;
-	const struct pf_app_page	*pg;
-	size_t				 shown;
-};
-
-static enum pf_err
-timeline_entry(const struct pf_entry *en, void *arg)
-{
-	struct tl	*t = arg;
-	struct pf_post	*p = NULL;
-	enum pf_err	 e;
-
-	/* A post the index holds passed the checks once; skip a bad one. */
-	if (pf_post_parse(en->json, en->json_len, &p) != PF_OK)
-		return PF_OK;
-	e = pf_app_html_post(t->b, t->pg, p);
-	pf_post_free(p);
-	t->shown++;
-	return e;
-}
-
-enum pf_err
-pf_app_html_timeline(struct pf_buf *b, const struct pf_app_page *pg,
-    size_t page)
-{
-	struct tl	t = { b, pg, 0 };
-	enum pf_err	e;
-
-	if ((e = pf_app_html_begin(b, pg, "Timeline")) != PF_OK ||
-	    (e = compose_form(b, pg)) != PF_OK ||
-	    (e = pf_app_html(b, "<section aria-labelledby=\"tl-h\">"
-	    "<h2 id=\"tl-h\">Posts, newest first</h2>\n")) != PF_OK)
-		return e;
-	/* One more than a page tells whether an older page exists. */
-	if ((e = pf_index_timeline(pg->api->ix, NULL, page * PF_APP_PAGE_SIZE,
-	    PF_APP_PAGE_SIZE, timeline_entry, &t)) != PF_OK)
-		return e;
-	if (t.shown == 0)
-		e = pf_app_html(b, "<p>No posts here yet.</p>");
-	if (e == PF_OK)
-		e = pf_app_html(b, "</section><nav class=\"pages\" "
-		    "aria-label=\"Pages\">");
-	if (e == PF_OK && page > 0)
-		e = pf_app_html(b, "<a href=\"%s/app/?page=%z\">Newer</a>",
-		    pg->base, page - 1);
-	if (e == PF_OK && t.shown == PF_APP_PAGE_SIZE)
-		e = pf_app_html(b, "<a href=\"%s/app/?page=%z\" rel=\"next\">"
-		    "Older</a>", pg->base, page + 1);
-	if (e == PF_OK)
-		e = pf_buf_addstr(b, "</nav>\n");
-	return e == PF_OK ? pf_app_html_end(b) : e;
 }
 
 enum pf_err

@@ -69,9 +69,9 @@ pf_when_parse(const char *what, const char *in, char out[PF_WHEN_MAX])
 		    "time (2026-12-24 18:00, in your time zone, or RFC 3339)",
 		    what, in);
 	tm.tm_isdst = -1;
-	if ((t = mktime(&tm)) == (time_t)-1)
+	if ((t = mktime(&tm)) == (time_t)-1 || gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, PF_WHEN_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		return pf_err(PF_ERR_INVALID, "%s: no such local time", what);
-	pf_time_fmt((int64_t)t * 1000, out);
 	return PF_OK;
 }
 

@@ -6,6 +6,8 @@
 //   PASSWORD      the owner's web password
 //   SECRET        text of an owner's post no stranger may see
 //   FRIEND_URL, FRIEND_FPR, FRIEND_POST   the friend to add, a post of theirs
+//   OWN_ASKED, FRIEND_ANSWER   an owner's post the friend liked and the
+//                 friend's comment on it
 //   FETCH_CMD     shell command that runs peerfeed-fetch on the owner's node
 //   IMAGE         a PNG file to upload
 //   ARTIFACTS     directory for the screenshots (phone and desktop widths)
@@ -161,7 +163,8 @@ async function post(page, fields) {
 		await post(page, { type: 'Event', name: 'Garden party', content: 'bring a chair',
 		    start: '2026-12-24T18:00', end: '2026-12-24T23:30' });
 		const t = await article(page, 'Garden party').textContent();
-		return t.includes('2026-12-24T18:00:00Z') && t.includes('2026-12-24T23:30:00Z');
+		// The node's zone is the system's (UTC here): read humanized.
+		return t.includes('Thu 24 Dec 2026, 18:00-23:30');
 	});
 	await shots(page, 'timeline');
 
@@ -203,17 +206,44 @@ async function post(page, fields) {
 	await check("like the friend's post", async () => {
 		await article(page, env('FRIEND_POST')).getByRole('button', { name: 'Like' }).click();
 		return await page.locator('.notice').textContent() === 'Liked.' &&
-		    await page.locator('article', { hasText: 'Likes a post by' }).count() >= 1;
+		    await article(page, env('FRIEND_POST')).locator('.likes')
+		    .textContent() === '1 like: Alice' &&
+		    await page.locator('article', { hasText: 'Likes a post by' }).count() === 0;
 	});
 	await check("comment on the friend's post", async () => {
 		const art = article(page, env('FRIEND_POST'));
 		await art.locator('summary', { hasText: 'Comment' }).click();
 		await art.getByLabel(/Your comment/).fill('what a nice post');
 		await art.getByRole('button', { name: 'Send comment' }).click();
-		const c = article(page, 'what a nice post');
+		// The comment is inside the post it answers, not an entry of its own.
+		const c = article(page, env('FRIEND_POST'))
+		    .locator('.comments article', { hasText: 'what a nice post' });
 		return await page.locator('.notice').textContent() === 'Comment sent.' &&
-		    (await c.textContent()).includes('Comment on') &&
-		    (await c.locator('.aud').textContent()).startsWith('only ');
+		    await c.count() === 1 &&
+		    (await c.locator('.aud').first().textContent()).startsWith('only ') &&
+		    await page.locator('main > section > article', { hasText: 'what a nice post' })
+		    .count() === 1;
+	});
+	await check('filters: one friend, friends only, everyone', async () => {
+		await page.goto(`${APP}/`);
+		await page.getByLabel('Show').selectOption(`friend:${env('FRIEND_FPR')}`);
+		await page.getByRole('button', { name: 'Show', exact: true }).click();
+		const one = await page.content();
+		await page.goto(`${APP}/?show=friends`);
+		const friends = await page.content();
+		await page.goto(`${APP}/?show=`);
+		const all = await page.content();
+		return one.includes(env('FRIEND_POST')) && !one.includes('Hello from the browser') &&
+		    friends.includes(env('FRIEND_POST')) && !friends.includes('a red square') &&
+		    all.includes('a red square') && all.includes(env('FRIEND_POST'));
+	});
+	await check("the Mentions tab: who liked and answered the owner's post", async () => {
+		await page.goto(`${APP}/`);
+		await page.getByRole('link', { name: 'Mentions' }).click();
+		const a = article(page, env('OWN_ASKED'));
+		return await a.locator('.likes').textContent() === '1 like: Bob' &&
+		    await a.locator('.comments article', { hasText: env('FRIEND_ANSWER') })
+		    .count() === 1 && !(await page.content()).includes('a red square');
 	});
 	await shots(page, 'timeline-friend');
 	const row = () => page.locator(`#f-${env('FRIEND_FPR')}`);

@@ -176,9 +176,9 @@ check "the link with its title"
 grep -q '48.137000, 11.575000' "$T/body" && grep -q 'openstreetmap.org/?mlat=48.137000' "$T/body" &&
     grep -q Marienplatz "$T/body"
 check "the place with coordinates and a map link"
-grep -q 'Event: Picnic' "$T/body" && grep -q '2026-12-01T12:00:00Z' "$T/body" &&
-    grep -q '2026-12-01T15:00:00Z' "$T/body"
-check "the event with its times"
+grep -q 'Event: Picnic' "$T/body" && grep -q 'datetime="2026-12-01T12:00:00Z"' "$T/body" &&
+    grep -q 'Tue 01 Dec 2026, 12:00-15:00 UTC' "$T/body"
+check "the event with its times, humanized in the owner's zone"
 grep -q '<strong>Listen</strong>: Kind of Blue' "$T/body"
 check "the activity"
 grep -q '<span class="aud">public</span>' "$T/body" && grep -q '<span class="aud">group nobody</span>' "$T/body"

@@ -5,7 +5,9 @@
 # a stranger is refused, the owner logs in with the keyboard, posts each
 # kind and sees it rendered, edits and deletes, adds a friend by URL and
 # fingerprint, sees the friend's post after peerfeed-fetch, likes and
-# comments on it, moves the friend between groups and blocks it.
+# comments on it (the like counted on the post, the comment under it),
+# filters the timeline (one friend, friends only), reads the Mentions tab
+# (the friend's like and comment on an own post), moves the friend between groups and blocks it.
 # Screenshots at phone (390x844) and desktop (1280x800) widths are kept
 # in t0610-app-browser.artifacts/ beside this test's log.
 . "$(dirname "$0")/lib.sh"
@@ -27,6 +29,12 @@ FB=$(fpr_of b)
 pf a post --to group:nobody "secret-owner-post" >/dev/null || exit 99
 pf b post "Bob is baking bread" >/dev/null || exit 99
 pf b friend add --url "$(url_of a)" --fpr "$(fpr_of a)" >/dev/null || exit 99
+# Bob likes and answers a post of Alice's: her Mentions tab shows both.
+FA=$(fpr_of a)
+ASK=$(pf a post "Who wants soup") || exit 99
+"$PEERFEED_FETCH" -q -d "$T/b" --public "$(url_of a)" --fpr "$FA" || exit 99
+pf b post --like "$FA/$ASK" >/dev/null || exit 99
+pf b post --to "key:$FA" --reply-to "$FA/$ASK" "Bob wants soup" >/dev/null || exit 99
 printf 'browser password\n' | pf a passwd --stdin >/dev/null || exit 99
 # A real 64x64 PNG, so the browser has something to decode.
 python3 - "$T/red.png" <<'PY' || exit 99
@@ -41,6 +49,7 @@ PY
 
 APP="$(url_of a)/app" PASSWORD='browser password' SECRET=secret-owner-post \
     FRIEND_URL="$(url_of b)" FRIEND_FPR="$FB" FRIEND_POST="Bob is baking bread" \
+    OWN_ASKED="Who wants soup" FRIEND_ANSWER="Bob wants soup" \
     FETCH_CMD="'$PEERFEED_FETCH' -q -d '$T/a'" IMAGE="$T/red.png" \
     ARTIFACTS="$ART" CHROMIUM="$CHROMIUM" NODE_PATH="$MODS" \
     node "$top_srcdir/tests/browser/app.cjs"
