@@ -26,8 +26,9 @@
  * is refused: saved, that URL would fail every later run.  A node that
  * names no URL is used, and saved, at the address found.
  *
- * Where it looks: the LAN (mdns.c), browsed once per run and each found
- * node asked once.
+ * Where it looks: the friend's other URLs as its GET / listed them when it
+ * was added (urls.h), in order; the LAN (mdns.c), browsed once per run and
+ * each found node asked once; its DHT record.
  */
 #include "config.h"
 
@@ -46,6 +47,7 @@
 
 #define LAN_BROWSE_MS	3000	/* one browse of the LAN per run, at most */
 #define PROBE_CONNECT_S	3	/* seconds to connect for a GET / */
+#define ONION_CONNECT_S	30	/* ... of an onion URL, through tor */
 
 /* What the LAN said this run. */
 struct fetch_lan {
@@ -133,6 +135,32 @@ fetch_locate_check(const char *cand, const struct pf_nodeinfo *info,
 	return PF_OK;
 }
 
+/*
+ * The friend's other URLs, as its GET / listed them when it was added
+ * (urls.h), in that order: the first that answers for fpr.
+ */
+static enum pf_err
+locate_known(struct pf_fetcher *f, const char *fpr, const char *avoid,
+    struct fetch_found *out)
+{
+	struct pf_urls		l;
+	struct pf_nodeinfo	info;
+	size_t			i;
+
+	if (pf_friend_urls_load(f->n->st, fpr, &l) != PF_OK)
+		return pf_err(PF_ERR_NOTFOUND, "no other URL known");
+	for (i = 0; i < l.n; i++)
+		if ((avoid == NULL || !pf_url_same(l.v[i], avoid)) &&
+		    pf_nodeinfo_get(l.v[i], pf_url_onion(l.v[i]) ?
+		    ONION_CONNECT_S : PROBE_CONNECT_S, &info) == PF_OK &&
+		    fetch_locate_check(l.v[i], &info, fpr, avoid, out) == PF_OK) {
+			out->where = "at another of its URLs";
+			return PF_OK;
+		}
+	return pf_err(PF_ERR_NOTFOUND, "none of its %zu known URLs answers "
+	    "for it", l.n);
+}
+
 /* The first node on the LAN that answers for fpr. */
 static enum pf_err
 locate_lan(struct pf_fetcher *f, const char *fpr, const char *avoid,
@@ -207,9 +235,19 @@ enum pf_err
 fetch_locate(struct pf_fetcher *f, const char *fpr, const char *avoid,
     struct fetch_found *out)
 {
-	enum pf_err e;
+	char		known[256];
+	enum pf_err	e;
 
-	e = locate_lan(f, fpr, avoid, out);
+	if ((e = locate_known(f, fpr, avoid, out)) == PF_OK)
+		return e;
+	snprintf(known, sizeof(known), "%s", pf_errmsg());
+	if ((e = locate_lan(f, fpr, avoid, out)) != PF_OK && e != PF_ERR_NOMEM) {
+		char lan[256];
+
+		/* Copied first: pf_err() overwrites the message it formats. */
+		snprintf(lan, sizeof(lan), "%s", pf_errmsg());
+		e = pf_err(e, "%.120s; %s", known, lan);
+	}
 #ifdef HAVE_OPENDHT
 	if (e != PF_OK && e != PF_ERR_NOMEM) {
 		char lan[256];

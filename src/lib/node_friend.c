@@ -14,6 +14,8 @@
 #include "keyring.h"
 #include "node.h"
 #include "node_friend.h"
+#include "nodeinfo.h"
+#include "urls.h"
 
 enum pf_err
 pf_node_friend_fetch_key(const char *url, struct pf_buf *out)
@@ -38,6 +40,29 @@ pf_node_friend_fetch_key(const char *url, struct pf_buf *out)
 	}
 	pf_xfer_free(&x);
 	return e;
+}
+
+/*
+ * Keep the URLs the friend fpr's GET / at url lists, for the fetcher to
+ * try in order when the saved one does not connect.  Best effort: a node
+ * that does not answer, or answers for another key, leaves none.
+ */
+static void
+remember_urls(struct pf_node *n, const char *fpr, const char *url)
+{
+	struct pf_nodeinfo	info;
+	struct pf_urls		l = { .n = 0 };
+	size_t			i;
+
+	if (pf_nodeinfo_get(url, pf_url_onion(url) ? 30 : 5, &info) != PF_OK ||
+	    strcmp(info.fpr, fpr) != 0) {
+		pf_err_clear();
+		return;
+	}
+	for (i = 0; i < info.nurls; i++)
+		pf_urls_add(&l, info.urls[i]);
+	if (pf_friend_urls_save(n->st, fpr, &l) != PF_OK)
+		pf_err_clear();
 }
 
 enum pf_err
@@ -73,6 +98,8 @@ pf_node_friend_add(struct pf_node *n, const void *key, size_t len,
 	    (group != NULL && (e = pf_group_add(n->gnupghome, group, members,
 	    1)) != PF_OK))
 		goto out;
+	if (url != NULL)
+		remember_urls(n, got, url);
 	memcpy(fpr, got, PF_FPR_MAX);
 out:
 	pf_buf_free(&fetched);

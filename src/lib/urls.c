@@ -14,6 +14,8 @@
 #include "urls.h"
 
 #define REACH_FILE	"reach.json"
+#define FRIEND_URLS	"urls"		/* friends/<fpr>/urls */
+#define FRIEND_URLS_MAX	(PF_URLS_MAX * PF_URL_MAX)	/* bytes of one */
 
 /* Length of u without trailing slashes. */
 static size_t
@@ -197,4 +199,55 @@ pf_url_same(const char *a, const char *b)
 	while (lb > 0 && b[lb - 1] == '/')
 		lb--;
 	return la == lb && strncmp(a, b, la) == 0;
+}
+
+/* "friends/<fpr>/urls" into rel; PF_ERR_INVALID for a bad fpr. */
+static enum pf_err
+friend_urls_rel(const char *fpr, char *rel, size_t n)
+{
+	if (!pf_fpr_valid(fpr))
+		return pf_err(PF_ERR_INVALID, "friends/%.70s: not a fingerprint",
+		    fpr);
+	snprintf(rel, n, "friends/%s/" FRIEND_URLS, fpr);
+	return PF_OK;
+}
+
+enum pf_err
+pf_friend_urls_load(struct pf_store *st, const char *fpr, struct pf_urls *out)
+{
+	struct pf_buf	 b = { 0 };
+	char		 rel[128], *line, *save = NULL;
+	enum pf_err	 e;
+
+	memset(out, 0, sizeof(*out));
+	if ((e = friend_urls_rel(fpr, rel, sizeof(rel))) != PF_OK ||
+	    (e = pf_store_read(st, rel, FRIEND_URLS_MAX, &b)) != PF_OK ||
+	    (e = pf_buf_add(&b, "", 1)) != PF_OK)
+		goto out;
+	for (line = strtok_r(b.data, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		if (pf_friend_url_valid(line))	/* a bad line is left out */
+			pf_urls_add(out, line);
+out:
+	pf_buf_free(&b);
+	return e;
+}
+
+enum pf_err
+pf_friend_urls_save(struct pf_store *st, const char *fpr,
+    const struct pf_urls *l)
+{
+	struct pf_buf	b = { 0 };
+	char		rel[128];
+	size_t		i;
+	enum pf_err	e;
+
+	if ((e = friend_urls_rel(fpr, rel, sizeof(rel))) != PF_OK)
+		return e;
+	for (i = 0; i < l->n && e == PF_OK; i++)
+		e = pf_buf_printf(&b, "%s\n", l->v[i]);
+	if (e == PF_OK)
+		e = pf_store_write(st, rel, b.data ? b.data : "", b.len);
+	pf_buf_free(&b);
+	return e;
 }

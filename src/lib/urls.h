@@ -62,4 +62,16 @@ enum pf_err	 pf_reach_state_save(struct pf_store *, const struct pf_reach_state 
 void		 pf_urls_node(struct pf_store *, const struct pf_conf *,
 		    struct pf_urls *out);
 
+/*
+ * A friend's base URLs as its GET / listed them when it was added
+ * (friends/<fpr>/urls, one a line, the node's order), which the fetcher
+ * tries when the saved URL does not connect (doc/PROTOCOL.md, "Base
+ * URL").  Load: a line that is not an http(s) URL is left out;
+ * PF_ERR_NOTFOUND when there is no file.  Save: atomically.
+ */
+enum pf_err	 pf_friend_urls_load(struct pf_store *, const char *fpr,
+		    struct pf_urls *out);
+enum pf_err	 pf_friend_urls_save(struct pf_store *, const char *fpr,
+		    const struct pf_urls *);
+
 #endif

@@ -8,7 +8,9 @@
 # fetches a's private post by that URL through a SOCKS5 stand-in for tor
 # (fake_socks.py, mapping the onion name to a's web server): the name goes
 # to the proxy (socks5h), strace shows no DNS query (no connect to port
-# 53) from the fetcher, and clearnet URLs never go through the proxy.
+# 53) from the fetcher; when the onion URL fails, b falls back to a's
+# next URL (as a's GET / listed them) and keeps the one that answered;
+# clearnet URLs never go through the proxy.
 # Without tor_socks the onion URL is skipped with a clear message; a proxy
 # that hangs or answers garbage gets a bounded wait and a clear message;
 # an onion name the proxy maps to another node's key is refused by
@@ -114,13 +116,24 @@ st=$(curl -s -o "$T/login2.html" -w '%{http_code}' -H "Host: raspberrypi.local" 
 [ "$st" = 200 ] && grep -q "came over plain HTTP" "$T/login2.html"
 check "control: the same page under a LAN name warns"
 
-# 3. A clearnet URL never goes through the proxy.
+# 3. Fallback: the onion URL fails (the proxy no longer knows the name);
+# b tries a's other URLs in the order a's GET / listed them when b added
+# it, finds LIVE answering for a's key, fetches there and keeps it; LIVE
+# never goes through the proxy.
+[ "$(cat "$T/b/friends/$FA/urls")" = "$(printf '%s\n' "$LIVE" "$ONION")" ]
+check "friend add kept a's URLs in a's order"
+socks map || exit 99
 : >"$T/socks.log"
-ok "b switches a to its clearnet URL" pf b friend add --url "$LIVE" --fpr "$FA"
 FAM2=$(pf a post --to group:family "second, over the clearnet") || exit 99
-ok "b fetches from a's clearnet URL" fetch b
-stored b a | grep -qx "$FAM2" && [ ! -s "$T/socks.log" ]
-check "the clearnet fetch did not touch the proxy"
+fetch b >"$T/f5.out" 2>&1
+check "b fetches although the onion URL fails"
+stored b a | grep -qx "$FAM2" && grep -q "did not connect, found at $LIVE" "$T/f5.out" &&
+    grep -q "\"url\": \"$LIVE\"" "$T/b/friends/$FA/state.json"
+check "fallback to a's second known URL: the post arrived, that URL is kept"
+grep -qx "domain $ONAME 80" "$T/socks.log" && ! grep -q 127.0.0.1 "$T/socks.log"
+check "the clearnet fetch did not go through the proxy"
+socks map "$ONAME=127.0.0.1:$APORT" || exit 99
+: >"$T/socks.log"
 
 # A clearnet URL that redirects to the onion URL: the name is not looked up.
 python3 -c 'import http.server,sys
@@ -151,7 +164,9 @@ strace -f -qq -e trace=connect -o "$T/strace2.out" \
     ! grep -q 'htons(53)' "$T/strace2.out" && [ ! -s "$T/socks.log" ]
 check "no tor_socks: the onion URL is skipped with a message, no DNS query"
 
-# 5. A proxy that hangs, one that answers garbage: bounded, clear.
+# 5. A proxy that hangs, one that answers garbage: bounded, clear (with
+# no other URL of a's known, so that the failure shows).
+rm "$T/b/friends/$FA/urls"
 socks hang || exit 99
 t0=$(date +%s)
 fetch b >"$T/f3.out" 2>&1
