@@ -1,7 +1,9 @@
 #!/bin/bash
 # t0520-demo: deploy/demo end to end: two nodes behind nginx, bob fetches
 # alice, a second start says it runs, `deploy/demo stop` stops everything
-# it started and frees the ports.
+# it started and frees the ports; the image post is a real PNG, alice's
+# web password is set and the page's URL printed; `deploy/demo add carol`
+# adds a third node that alice fetches.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_http.sh"
 need nginx
@@ -42,6 +44,33 @@ ok "peerfeed-fetch for bob" "$PEERFEED_FETCH" -d "$D/bob"
 "$PEERFEED" -d "$D/bob" timeline >"$T/tl"
 grep -q 'Hello from my own server' "$T/tl" && grep -q 'Bob, only you can read this' "$T/tl"
 check "bob's timeline holds alice's public and private posts"
+grep -q "alice's web page: http://127.0.0.1:$pa/peerfeed/app/   (password: peerfeed-demo)" "$T/demo.out" &&
+    [ -s "$D/alice/app/passwd" ]
+check "it sets alice's web password and prints the web page's URL"
+python3 - "$D"/alice/media/* <<'PY'
+import struct, sys, zlib
+ok = False
+for f in sys.argv[1:]:
+    b = open(f, "rb").read()
+    if b[:8] == b"\x89PNG\r\n\x1a\n" and b[12:16] == b"IHDR":
+        w, h = struct.unpack(">II", b[16:24])
+        i = b.index(b"IDAT")
+        n = struct.unpack(">I", b[i - 4:i])[0]
+        ok = w == 96 and h == 64 and len(zlib.decompress(b[i + 4:i + 4 + n])) == h * (1 + 3 * w)
+sys.exit(0 if ok else 1)
+PY
+check "the demo's image post carries a real 96x64 PNG (it decodes)"
+DEMO_DIR=$D "$top_srcdir/deploy/demo" add carol >"$T/add.out" 2>&1
+check "deploy/demo add carol"
+track_gnupghome "$D/carol/gnupg"
+sed 's/^/#   /' "$T/add.out"
+pc=$(sed -n 's|^  carol: *http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$D/info")
+[ -n "$pc" ] && [ "$(http_get "http://127.0.0.1:$pc/peerfeed/" "$T/c.json")" = 200 ] &&
+    grep -q "$("$PEERFEED" -d "$D/carol" id --fpr)" "$T/c.json"
+check "carol's node answers at the port the demo's info names"
+"$PEERFEED_FETCH" -d "$D/alice" >/dev/null 2>&1
+"$PEERFEED" -d "$D/alice" timeline | grep -q 'Hi, Carol here'
+check "alice fetches carol, her friend, and reads her post"
 DEMO_DIR=$D "$top_srcdir/deploy/demo" >"$T/again.out" 2>&1
 check "a second start exits 0"
 grep -q 'already running' "$T/again.out"
