@@ -111,6 +111,10 @@ page() {
 	    ! grep -q 'private words\|soon gone' "$T/index.$name"
 	check "$name: the public posts, nothing private or deleted"
 
+	code=$(curl -s -L -w "%{http_code}" -o "$T/bare.$name" -H "Accept: $HTML" "$base")
+	[ "$code" = 200 ] && cmp -s "$T/bare.$name" "$T/a/public/index.html"
+	check "$name: the node's URL without the final slash leads to the page too"
+
 	code=$(curl -s -w "%{http_code}" -o "$T/info.$name" -H 'Accept: application/json' "$base/")
 	[ "$code" = 200 ] && grep -q "\"fingerprint\":\"$FPR\"" "$T/info.$name"
 	check "$name: Accept: application/json gets node info as before"
