@@ -7,10 +7,11 @@
 # fingerprint, a QR code that decodes to it, the public posts escaped,
 # how to follow), JSON otherwise; one page per post at the URL the Atom
 # entry links to; a deleted or private post has none; the pages are
-# served with the responder down.
+# served with the responder down.  newsboat fetches the feed through nginx
+# and keeps each entry's page and inline image.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_http.sh"
-need nginx lighttpd xmllint zbarimg
+need nginx lighttpd xmllint zbarimg newsboat
 python3 -c 'import feedparser' 2>/dev/null || skip "python3-feedparser missing"
 
 make_node a Alice || exit 99
@@ -146,6 +147,25 @@ LPORT=$(free_port)
 start_lighttpd a "$LPORT" || { cat "$T/lighttpd-a/error.log"; exit 99; }
 page "http://127.0.0.1:$NPORT/peerfeed" nginx
 page "http://127.0.0.1:$LPORT/peerfeed" lighttpd
+
+# newsboat, a terminal feed reader, through nginx: its cache (SQLite)
+# holds what it shows.  It takes images inline, not as enclosures (it keeps
+# only audio and video ones, for podcasts).
+echo "http://127.0.0.1:$NPORT/peerfeed/feed.atom" >"$T/urls"
+mkdir -p "$T/nb" && : >"$T/nb/config"
+HOME=$T/nb timeout 120 newsboat -u "$T/urls" -c "$T/nb/cache.db" \
+    -C "$T/nb/config" -x reload >/dev/null 2>&1
+check "newsboat reloads the feed"
+python3 - "$T/nb/cache.db" >"$T/nb.txt" <<'EOF'
+import sqlite3, sys
+for t, u, c in sqlite3.connect(sys.argv[1]).execute(
+        "select title, url, content from rss_item"):
+    print(u, " ".join(c.split()))
+EOF
+[ "$(wc -l <"$T/nb.txt")" = 8 ] &&
+    grep -q "^http://127.0.0.1/peerfeed/post/$IMG.html .*<img src=\"http://127.0.0.1/peerfeed/media/$PIC_SHA\"" "$T/nb.txt" &&
+    grep -q "^http://127.0.0.1/peerfeed/post/$LINK.html .*https://example.org/x" "$T/nb.txt"
+check "newsboat shows 8 items, each at its page, the image inline, the link"
 
 # The pages are files: they are served with the responder down.
 kill "$RESPONDER_PID"
