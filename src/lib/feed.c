@@ -185,6 +185,7 @@ pf_feed_ctx_init(struct pf_feed_ctx *c, const struct pf_conf *conf,
 	c->kr = kr;
 	c->self = self != NULL ? self : "";
 	c->base = conf->url[0] ? conf->url : conf->base_path;
+	c->changed = NULL;
 }
 
 static enum pf_err

@@ -32,17 +32,19 @@ struct pf_post;
 /*
  * Who renders the Atom feed and the public pages: the owner's settings and
  * fingerprint, the keyring that names the authors of liked posts (NULL:
- * they are named by fingerprint), and the prefix of every link: the
- * node's first URL, else its base path.  All borrowed.
+ * they are named by fingerprint), the prefix of every link: the node's
+ * first URL, else its base path, and the post a writer just changed
+ * (its page goes if the post is no longer public).  All borrowed.
  */
 struct pf_feed_ctx {
 	const struct pf_conf	*conf;
 	struct pf_keyring	*kr;
 	const char		*self;
 	const char		*base;
+	const char		*changed;	/* the post just written, or NULL */
 };
 
-/* Fill c for conf, kr and self (base as above). */
+/* Fill c for conf, kr and self (base as above, changed NULL). */
 void		 pf_feed_ctx_init(struct pf_feed_ctx *c, const struct pf_conf *conf,
 		    struct pf_keyring *kr, const char *self);
 
@@ -112,7 +114,8 @@ enum pf_err	 pf_feed_post_html(const struct pf_feed_ctx *, const struct pf_post 
  * Write public/index.html (the owner, fingerprint, QR code, how to follow,
  * and the posts[0..n), newest first), public/post/<id>.html for each of
  * those posts whose page changed, and remove public/post/<id>.html for the
- * ids gone[0..ngone) (deleted posts).  Links are under the base path, so
+ * ids gone[0..ngone) (deleted posts) and for c->changed if it is not
+ * among posts (an edit took it out of the public audience).  Links are under the base path, so
  * the pages work at every URL of the node (doc/PROTOCOL.md "Public pages").
  */
 enum pf_err	 pf_feed_pages_publish(struct pf_store *, const struct pf_feed_ctx *,

@@ -37,13 +37,14 @@ post_rel(char *out, size_t n, const char *reldir, const char *id, int sig)
 	snprintf(out, n, "%s/%s.json%s", reldir, id, sig ? ".sig" : "");
 }
 
-/* Rewrite the public files (feed.h) after a change. */
+/* Rewrite the public files (feed.h) after a change of post id (or NULL). */
 static enum pf_err
-node_publish(struct pf_node *n)
+node_publish(struct pf_node *n, const char *id)
 {
 	struct pf_feed_ctx fc;
 
 	pf_feed_ctx_init(&fc, &n->conf, n->kr, n->self);
+	fc.changed = id;
 	return pf_feed_publish_static(n->st, n->ix, &fc);
 }
 
@@ -258,7 +259,7 @@ commit(struct pf_node *n, const char *id, const struct pf_buf *json)
 	post_rel(rel, sizeof(rel), "posts", id, 0);
 	if ((e = pf_store_write(n->st, rel, json->data, json->len)) != PF_OK ||
 	    (e = index_post(n->ix, json, &sig, 1)) != PF_OK ||
-	    (e = node_publish(n)) != PF_OK)
+	    (e = node_publish(n, id)) != PF_OK)
 		goto out;
 	e = pf_store_unlink(n->st, JOURNAL);
 out:
@@ -662,7 +663,7 @@ pf_node_reindex(struct pf_node *n, pf_node_report_fn fn, void *arg, size_t *npos
 	}
 	remove_env(n, "index.new");
 	if ((e = pf_index_open(cur, 0, &n->ix)) != PF_OK ||
-	    (e = node_publish(n)) != PF_OK)
+	    (e = node_publish(n, NULL)) != PF_OK)
 		goto out;
 	if (nposts != NULL)
 		*nposts = count;

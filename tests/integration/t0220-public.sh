@@ -182,6 +182,9 @@ pf a edit "$HOSTILE" "now friendly" >/dev/null
 grep -q "now friendly" "$T/a/public/post/$HOSTILE.html" &&
     grep -q "now friendly" "$T/a/public/index.html"
 check "an edit rewrites the post's page and the public page"
+pf a edit "$EVENT" --to "key:$BFPR" >/dev/null
+[ ! -e "$T/a/public/post/$EVENT.html" ] && ! grep -q "$EVENT" "$T/a/public/index.html"
+check "an edit that makes a post private removes its page"
 pf a delete "$IMG" >/dev/null
 [ ! -e "$T/a/public/post/$IMG.html" ] && ! grep -q "$IMG" "$T/a/public/index.html"
 check "a delete removes the post's page"
