@@ -54,7 +54,8 @@ add_urls(struct pf_buf *b, const struct pf_urls *u)
 /*
  * {"software":"peerfeed","version":..,"fingerprint":..,"name":..,"url":..,
  *  "urls":[..],"protocol":1,"endpoints":{..}}; URLs come from peerfeed.conf
- * and reach.json (urls.h), never from the request's Host header.
+ * and reach.json (urls.h), never from the request's Host header.  With
+ * Vary: Accept, as the shipped snippets answer browsers with HTML.
  */
 enum pf_err
 pf_api_info(struct pf_api *a, const struct pf_http_req *req, const char *param,
@@ -83,5 +84,6 @@ pf_api_info(struct pf_api *a, const struct pf_http_req *req, const char *param,
 	    (e = pf_buf_addstr(b, "}}\n")) != PF_OK)
 		return e;
 	resp->type = "application/json";
-	return PF_OK;
+	/* The web server gives browsers the public page here (PROTOCOL.md). */
+	return pf_http_header(resp, "Vary", "Accept");
 }

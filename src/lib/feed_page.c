@@ -156,6 +156,18 @@ write_changed(struct pf_store *st, const char *rel, const struct pf_buf *b)
 	return same ? PF_OK : pf_store_write(st, rel, b->data, b->len);
 }
 
+/* Is id one of posts[0..n)? */
+static int
+listed(const char *id, struct pf_post *const *posts, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(posts[i]->id, id) == 0)
+			return 1;
+	return 0;
+}
+
 enum pf_err
 pf_feed_pages_publish(struct pf_store *st, const struct pf_feed_ctx *c,
     struct pf_post *const *posts, size_t n, const char (*gone)[PF_ID_MAX],
@@ -178,6 +190,11 @@ pf_feed_pages_publish(struct pf_store *st, const struct pf_feed_ctx *c,
 	}
 	for (i = 0; i < ngone && e == PF_OK; i++) {
 		snprintf(rel, sizeof(rel), "public/post/%s.html", gone[i]);
+		e = pf_store_unlink(st, rel);
+	}
+	if (e == PF_OK && c->changed != NULL && pf_id_valid(c->changed) &&
+	    !listed(c->changed, posts, n)) {
+		snprintf(rel, sizeof(rel), "public/post/%s.html", c->changed);
 		e = pf_store_unlink(st, rel);
 	}
 out:

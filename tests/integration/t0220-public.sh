@@ -117,8 +117,10 @@ page() {
 	check "$name: the node's URL without the final slash leads to the page too"
 
 	code=$(curl -s -w "%{http_code}" -o "$T/info.$name" -H 'Accept: application/json' "$base/")
-	[ "$code" = 200 ] && grep -q "\"fingerprint\":\"$FPR\"" "$T/info.$name"
-	check "$name: Accept: application/json gets node info as before"
+	[ "$code" = 200 ] && grep -q "\"fingerprint\":\"$FPR\"" "$T/info.$name" &&
+	    curl -s -D - -o /dev/null -H 'Accept: application/json' "$base/" |
+	    tr -d '\r' | grep -qi '^vary: accept$'
+	check "$name: Accept: application/json gets node info as before, Vary: Accept"
 	code=$(curl -s -w "%{http_code}" -o "$T/info2.$name" "$base/")
 	[ "$code" = 200 ] && grep -q "\"fingerprint\":\"$FPR\"" "$T/info2.$name"
 	check "$name: no Accept (curl's */*) gets node info"
