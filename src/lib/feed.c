@@ -311,12 +311,11 @@ out:
 
 /*
  * The last PF_ATOM_ENTRIES public changes: the live posts, oldest first,
- * the ids of deleted ones, and the time of the newest change.
+ * how many were deletions, and the time of the newest change.
  */
 struct window {
 	struct pf_post	*p[PF_ATOM_ENTRIES];
 	size_t		 n;
-	char		 gone[PF_ATOM_ENTRIES][PF_ID_MAX];
 	size_t		 ngone;
 	int64_t		 newest;
 };
@@ -333,7 +332,7 @@ window_visit(const struct pf_entry *ent, void *arg)
 	if (w->n + w->ngone == PF_ATOM_ENTRIES)
 		return PF_OK;
 	if (ent->tombstone) {
-		snprintf(w->gone[w->ngone++], PF_ID_MAX, "%s", ent->id);
+		w->ngone++;
 		return PF_OK;
 	}
 	if (pf_post_parse(ent->json, ent->json_len, &p) != PF_OK) {
@@ -341,7 +340,7 @@ window_visit(const struct pf_entry *ent, void *arg)
 		return pf_err(PF_ERR_INDEX, "post %s: %s", ent->id, msg);
 	}
 	if (p->tombstone) {
-		snprintf(w->gone[w->ngone++], PF_ID_MAX, "%s", ent->id);
+		w->ngone++;
 		pf_post_free(p);
 	} else
 		w->p[w->n++] = p;
@@ -476,8 +475,7 @@ publish_html(struct pf_store *st, struct pf_index *ix,
 	if ((e = window_load(ix, w)) == PF_OK &&
 	    (e = atom_doc(w, c, b)) == PF_OK &&
 	    (e = pf_store_write(st, "public/feed.atom", b->data, b->len)) == PF_OK)
-		e = pf_feed_pages_publish(st, &pc, w->p, w->n,
-		    (const char (*)[PF_ID_MAX])w->gone, w->ngone);
+		e = pf_feed_pages_publish(st, &pc, w->p, w->n);
 	window_free(w);
 	free(w);
 	return e;

@@ -113,13 +113,12 @@ enum pf_err	 pf_feed_post_html(const struct pf_feed_ctx *, const struct pf_post 
 /*
  * Write public/index.html (the owner, fingerprint, QR code, how to follow,
  * and the posts[0..n), newest first), public/post/<id>.html for each of
- * those posts whose page changed, and remove public/post/<id>.html for the
- * ids gone[0..ngone) (deleted posts) and for c->changed if it is not
- * among posts (an edit took it out of the public audience).  Links are under the base path, so
+ * those posts whose page changed, and remove public/post/<id>.html for
+ * c->changed if it is not among posts (deleted, or an edit took it out of
+ * the public audience).  Links are under the base path, so
  * the pages work at every URL of the node (doc/PROTOCOL.md "Public pages").
  */
 enum pf_err	 pf_feed_pages_publish(struct pf_store *, const struct pf_feed_ctx *,
-		    struct pf_post *const *posts, size_t n,
-		    const char (*gone)[PF_ID_MAX], size_t ngone);
+		    struct pf_post *const *posts, size_t n);
 
 #endif

@@ -170,8 +170,7 @@ listed(const char *id, struct pf_post *const *posts, size_t n)
 
 enum pf_err
 pf_feed_pages_publish(struct pf_store *st, const struct pf_feed_ctx *c,
-    struct pf_post *const *posts, size_t n, const char (*gone)[PF_ID_MAX],
-    size_t ngone)
+    struct pf_post *const *posts, size_t n)
 {
 	struct pf_buf	 b = { 0 };
 	char		 rel[64];
@@ -187,10 +186,6 @@ pf_feed_pages_publish(struct pf_store *st, const struct pf_feed_ctx *c,
 		snprintf(rel, sizeof(rel), "public/post/%s.html", posts[i]->id);
 		if ((e = page_post(&b, c, posts[i])) == PF_OK)
 			e = write_changed(st, rel, &b);
-	}
-	for (i = 0; i < ngone && e == PF_OK; i++) {
-		snprintf(rel, sizeof(rel), "public/post/%s.html", gone[i]);
-		e = pf_store_unlink(st, rel);
 	}
 	if (e == PF_OK && c->changed != NULL && pf_id_valid(c->changed) &&
 	    !listed(c->changed, posts, n)) {
