@@ -56,8 +56,6 @@
 #include "post.h"
 #include "store.h"
 
-#define PGP_TYPE	"application/pgp-encrypted"
-#define SELF_META	"fetch.self"	/* cached own fingerprint (index meta) */
 #define RUN_LOCK	"tmp/fetch.lock"
 #define PUBLIC_META	"fetch.public."	/* + fpr: a public feed's cursor */
 
@@ -123,7 +121,7 @@ pf_fetch_open(const char *dir, int wait, struct pf_fetcher **out)
 	    (e = run_lock(f, wait)) != PF_OK ||
 	    (e = open_index(f, dir)) != PF_OK)
 		goto fail;
-	if (f->n->self[0] == '\0' && (pf_index_meta_get(f->n->ix, SELF_META,
+	if (f->n->self[0] == '\0' && (pf_index_meta_get(f->n->ix, PF_FETCH_SELF_META,
 	    f->n->self, sizeof(f->n->self)) != PF_OK ||
 	    !pf_fpr_valid(f->n->self)))
 		f->n->self[0] = '\0';
@@ -146,39 +144,6 @@ pf_fetch_close(struct pf_fetcher *f)
 	free(f);
 }
 
-/* Open the keyring on first need and learn (and cache) our fingerprint. */
-enum pf_err
-fetch_keyring(struct pf_fetcher *f)
-{
-	struct pf_keyinfo	 self;
-	struct pf_node		*n = f->n;
-	enum pf_err		 e;
-
-	if (n->kr != NULL)
-		return PF_OK;
-	if (f->kr_tried)
-		return pf_err(PF_ERR_CONFIG, "the keyring could not be opened");
-	f->kr_tried = 1;
-	if ((e = pf_keyring_open(n->gnupghome, &n->kr)) != PF_OK)
-		return e;
-	if (pf_keyring_self(n->kr, &self) != PF_OK)
-		return pf_err(PF_ERR_CONFIG, "%s has no identity: run peerfeed "
-		    "init", pf_store_path(n->st));
-	memcpy(n->self, self.fpr, sizeof(n->self));
-	return pf_index_meta_put(n->ix, SELF_META, n->self);
-}
-
-
-/*
- * The base URL the job's transfers go to: where the friend's node was
- * reached (fetch_locate.c), else its own URL.  Requests still name
- * j->fr.url as their aud: that is what the friend's responder checks.
- */
-const char *
-fetch_base(const struct job *j)
-{
-	return j->via[0] != '\0' ? j->via : j->fr.url;
-}
 
 /* Save the friend's state under the store's writer lock. */
 static enum pf_err
@@ -198,7 +163,7 @@ save_state(struct job *j)
  * The job is over: record the result (in state.json, unless a public job,
  * whose node may not be a friend), report, count, free the job.
  */
-void
+static void
 fetch_end(struct job *j, enum pf_err err, const char *why)
 {
 	struct pf_fetch_stats	*s = j->f->stats;
@@ -243,113 +208,6 @@ job_fail(struct job *j, enum pf_err e)
 	fetch_end(j, e, why);
 }
 
-/* Pass a note about the job's friend to the caller, sanitized. */
-void
-fetch_note(struct job *j, const char *fmt, ...)
-{
-	const struct pf_fetch_opts	*o = j->f->opts;
-	char				 raw[512], msg[512];
-	va_list				 ap;
-
-	if (o->note == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(raw, sizeof(raw), fmt, ap);
-	va_end(ap);
-	pf_log_sanitize(raw, msg, sizeof(msg));
-	o->note(&j->fr, msg, o->arg);
-}
-
-/*
- * Queue the job's transfer to j->url: a POST of body with our Peerfeed-From
- * hint, or a GET if body is NULL (anonymous: public pages and media need
- * no name), If-None-Match etag unless "", the answer capped at max_body
- * (0: the engine's cap).
- */
-enum pf_err
-fetch_send(struct job *j, const void *body, size_t len, const char *etag,
-    size_t max_body)
-{
-	pf_xfer_free(&j->x);
-	j->x = (struct pf_xfer){ .url = j->url, .body = body,
-	    .body_len = len, .ctype = body != NULL ? PGP_TYPE : NULL,
-	    .from = body != NULL ? j->f->n->self : NULL,
-	    .etag = etag[0] != '\0' ? etag : NULL, .max_body = max_body,
-	    .arg = j };
-	return pf_net_start(j->f->net, &j->x);
-}
-
-/* A random nonce: 32 lowercase hex digits. */
-static enum pf_err
-make_nonce(char out[33])
-{
-	unsigned char	r[16];
-	size_t		i;
-
-	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
-		return pf_err(PF_ERR_SYS, "getrandom: %s", strerror(errno));
-	for (i = 0; i < sizeof(r); i++)
-		snprintf(out + 2 * i, 3, "%02x", r[i]);
-	return PF_OK;
-}
-
-/*
- * Complete the private request r (the caller set aud and since/limit or
- * media): us, the friend, the time, a fresh nonce; sign and encrypt its
- * plaintext to the friend into j->body.
- */
-enum pf_err
-fetch_seal(struct job *j, struct pf_fetch_req *r)
-{
-	struct pf_buf	plain = { 0 };
-	struct pf_keyinfo k;
-	enum pf_err	e;
-
-	if ((e = fetch_keyring(j->f)) != PF_OK)
-		return e;
-	/* A blocked friend is not asked: its key cannot be encrypted to. */
-	if (pf_keyring_lookup(j->f->n->kr, j->fr.fpr, &k) == PF_OK &&
-	    k.disabled) {
-		j->blocked = 1;
-		return pf_err(PF_ERR_FORBIDDEN, "skipped: the key is blocked "
-		    "(peerfeed unblock %s fetches it again)", j->fr.fpr);
-	}
-	memcpy(r->self, j->f->n->self, sizeof(r->self));
-	memcpy(r->peer, j->fr.fpr, sizeof(r->peer));
-	r->ts = pf_now_ms() / 1000;
-	pf_buf_reset(&j->body);
-	if ((e = make_nonce(r->nonce)) == PF_OK &&
-	    (e = pf_fetch_request(r, &plain)) == PF_OK)
-		e = pf_envelope_seal(j->f->n->kr, r->peer, plain.data, plain.len,
-		    0, &j->body);
-	pf_buf_free(&plain);
-	return e;
-}
-
-/*
- * Open the sealed answer in j->x into plain (at most max bytes): it must
- * be signed by the friend, and by no one else.
- */
-enum pf_err
-fetch_open(struct job *j, size_t max, struct pf_buf *plain)
-{
-	char	signer[PF_FPR_MAX];
-	int64_t	t;
-	enum pf_err e;
-
-	/* The type itself, not a longer one: parameters may follow. */
-	if (strncasecmp(j->x.resp_ctype, PGP_TYPE, strlen(PGP_TYPE)) != 0 ||
-	    strchr("; \t", j->x.resp_ctype[strlen(PGP_TYPE)]) == NULL)
-		return pf_err(PF_ERR_INVALID, "answer is not %s", PGP_TYPE);
-	if ((e = pf_envelope_open(j->f->n->kr, j->x.resp.data, j->x.resp.len,
-	    max, plain, signer, &t)) != PF_OK)
-		return e;
-	if (strcmp(signer, j->fr.fpr) != 0)
-		return pf_err(PF_ERR_BADSIG, "answer signed by %s, not by the "
-		    "friend", signer);
-	return PF_OK;
-}
-
 /* Queue the request for the page after the cursor. */
 static enum pf_err
 job_request(struct job *j)
@@ -388,23 +246,18 @@ job_start(struct job *j)
 	return job_request(j);
 }
 
-/* "HTTP 403: <detail>" from an error answer's JSON body, if it has one. */
-enum pf_err
-fetch_http_error(const struct pf_xfer *x)
+/* Attachments: start them or take the next; end the job when none is left. */
+static void
+job_media(struct job *j, int start)
 {
-	struct json_object	*o = NULL;
-	const char		*d = "";
-	char			 clean[160];
-	enum pf_err		 e;
+	char		 why[PF_RESULT_MAX + 64];
+	enum pf_err	 e;
+	int		 busy;
 
-	if (pf_json_parse(x->resp.data ? x->resp.data : "", x->resp.len, 2,
-	    &o) == PF_OK)
-		(void)pf_json_get_str(o, "detail", 0, 150, &d);
-	pf_log_sanitize(d, clean, sizeof(clean));
-	e = pf_err(PF_ERR_NETWORK, "HTTP %ld%s%s", x->status,
-	    clean[0] ? ": " : "", clean);
-	json_object_put(o);
-	return e;
+	busy = start ? fetch_media_start(j, &e, why, sizeof(why)) :
+	    fetch_media_step(j, &e, why, sizeof(why));
+	if (!busy)
+		fetch_end(j, e, e == PF_OK ? NULL : why);
 }
 
 /* A transfer of job j is done: take the next step. */
@@ -417,7 +270,7 @@ job_step(struct job *j)
 
 	j->f->stats->bytes += x->resp.len;
 	if (j->phase == JOB_MEDIA) {
-		fetch_media_step(j);
+		job_media(j, 0);
 		return;
 	}
 	if (x->err != PF_OK) {
@@ -430,7 +283,7 @@ job_step(struct job *j)
 	}
 	if (x->status == 304) {
 		j->idle = 1;
-		fetch_media_start(j);
+		job_media(j, 1);
 		return;
 	}
 	if (j->phase == JOB_PROBE) {
@@ -440,7 +293,7 @@ job_step(struct job *j)
 	} else if (x->status != 200)
 		e = fetch_http_error(x);
 	else if ((e = fetch_store_page(j, &more)) == PF_OK && !more) {
-		fetch_media_start(j);
+		job_media(j, 1);
 		return;
 	} else if (e == PF_OK && ++j->npages >= PF_FETCH_PAGES_RUN)
 		/*

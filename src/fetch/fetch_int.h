@@ -1,12 +1,16 @@
 /*
- * fetch_int.h: what the parts of one fetch run share (fetch.c, the jobs;
- * fetch_store.c, taking a page; fetch_media.c, attachments).  Not for use
- * outside peerfeed-fetch.
+ * fetch_int.h: what the parts of one fetch run share (fetch.c, the jobs'
+ * state machine; fetch_job.c, the tools of every step; fetch_store.c,
+ * taking a page; fetch_media.c, attachments; fetch_locate.c, finding a
+ * friend).  Calls go down only: fetch.c -> the steps -> fetch_job.c.
+ * Not for use outside peerfeed-fetch.
  */
 #ifndef PF_FETCH_INT_H
 #define PF_FETCH_INT_H
 
 #include "fetch.h"
+
+#define PF_FETCH_SELF_META	"fetch.self"	/* own fingerprint (index meta) */
 
 struct pf_fetcher {
 	struct pf_node			*n;
@@ -57,7 +61,7 @@ struct job {
 	char			 via[PF_URL_MAX];
 };
 
-/* fetch.c */
+/* fetch_job.c: what every step uses; calls nothing above it */
 const char	*fetch_base(const struct job *);	/* to connect to */
 enum pf_err	 fetch_keyring(struct pf_fetcher *);
 enum pf_err	 fetch_seal(struct job *, struct pf_fetch_req *);
@@ -66,7 +70,6 @@ enum pf_err	 fetch_send(struct job *, const void *body, size_t len,
 		    const char *etag, size_t max_body);
 void		 fetch_note(struct job *, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
-void		 fetch_end(struct job *, enum pf_err, const char *why);
 enum pf_err	 fetch_http_error(const struct pf_xfer *);
 
 /* fetch_store.c */
@@ -118,8 +121,14 @@ int		 fetch_locate_job(struct job *);
 void		 fetch_locate_end(struct job *, enum pf_err);
 void		 fetch_locate_free(struct pf_fetcher *);
 
-/* fetch_media.c */
-void		 fetch_media_start(struct job *);
-void		 fetch_media_step(struct job *);
+/*
+ * fetch_media.c: a job's missing attachments, one transfer at a time.
+ * Each returns 1 while an attachment is in flight, else 0 with the job's
+ * result in *err and, for an error, its reason in why[size].
+ */
+int		 fetch_media_start(struct job *, enum pf_err *err, char *why,
+		    size_t size);
+int		 fetch_media_step(struct job *, enum pf_err *err, char *why,
+		    size_t size);
 
 #endif

@@ -125,28 +125,26 @@ media_failed(struct job *j, const struct pf_fetch_image *m)
 	fetch_note(j, "attachment %s: %s", m->sha, why);
 }
 
-/* Queue the next attachment, or end the job when none is left. */
-static void
-media_next(struct job *j)
+/*
+ * Queue the next attachment: 1 if one is in flight, else 0 with the job's
+ * result in *err and, for an error, why[size].
+ */
+static int
+media_next(struct job *j, enum pf_err *err, char *why, size_t size)
 {
-	char why[PF_RESULT_MAX + 64];
-
 	for (; j->imedia < j->nmedia; j->imedia++) {
 		if (media_send(j, &j->media[j->imedia]) == PF_OK)
-			return;
+			return 1;
 		media_failed(j, &j->media[j->imedia]);
 	}
-	if (j->media_failed == 0) {
-		fetch_end(j, PF_OK, NULL);
-		return;
-	}
-	snprintf(why, sizeof(why), "%zu of %zu attachments failed, posts "
-	    "kept; %s", j->media_failed, j->nmedia, j->media_why);
-	fetch_end(j, PF_ERR_INVALID, why);
+	*err = j->media_failed == 0 ? PF_OK : PF_ERR_INVALID;
+	snprintf(why, size, "%zu of %zu attachments failed, posts kept; %s",
+	    j->media_failed, j->nmedia, j->media_why);
+	return 0;
 }
 
-void
-fetch_media_start(struct job *j)
+int
+fetch_media_start(struct job *j, enum pf_err *err, char *why, size_t size)
 {
 	enum pf_err e;
 
@@ -154,11 +152,11 @@ fetch_media_start(struct job *j)
 	j->nmedia = j->imedia = j->media_failed = 0;
 	e = pf_index_walk(j->f->n->ix, j->fr.fpr, scan_visit, j);
 	if (e != PF_OK && e != PF_ERR_EXISTS) {
-		snprintf(j->media_why, sizeof(j->media_why), "%s", pf_errmsg());
-		fetch_end(j, e, j->media_why);
-		return;
+		snprintf(why, size, "%s", pf_errmsg());
+		*err = e;
+		return 0;
 	}
-	media_next(j);
+	return media_next(j, err, why, size);
 }
 
 /* Check the bytes b against m and store them as friends/<fpr>/media/<sha>. */
@@ -186,8 +184,8 @@ media_keep(struct job *j, const struct pf_fetch_image *m,
 }
 
 /* The attachment in flight arrived (or not): keep it, then the next. */
-void
-fetch_media_step(struct job *j)
+int
+fetch_media_step(struct job *j, enum pf_err *err, char *why, size_t size)
 {
 	const struct pf_fetch_image	*m = &j->media[j->imedia];
 	struct pf_xfer			*x = &j->x;
@@ -211,5 +209,5 @@ fetch_media_step(struct job *j)
 	else
 		media_failed(j, m);
 	j->imedia++;
-	media_next(j);
+	return media_next(j, err, why, size);
 }
