@@ -1,8 +1,9 @@
 /*
- * keyring.h: the node's GnuPG keyring (keyring.c and envelope.c are the only
- * users of gpgme).  The keyring is the truth about identity: the one secret
- * key is the owner, every other public key is a friend, pinned by its full
- * fingerprint, and a disabled key is a blocked one.
+ * keyring.h: the node's GnuPG keyring (keyring.c, envelope.c,
+ * envelope_post.c and src/cli/keyring_backup.c are the users of gpgme,
+ * through keyring_int.h).  The keyring is the truth about identity: the
+ * one secret key is the owner, every other public key is a friend, pinned
+ * by its full fingerprint, and a disabled key is a blocked one.
  */
 #ifndef PF_KEYRING_H
 #define PF_KEYRING_H

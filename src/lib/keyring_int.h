@@ -1,6 +1,7 @@
 /*
- * keyring_int.h: the keyring's private structure, shared by keyring.c and
- * envelope.c only (the two users of gpgme).  Nothing else includes it.
+ * keyring_int.h: the keyring's private structure, shared by the users of
+ * gpgme only: keyring.c, envelope.c, envelope_post.c and
+ * src/cli/keyring_backup.c.  Nothing else includes it.
  */
 #ifndef PF_KEYRING_INT_H
 #define PF_KEYRING_INT_H

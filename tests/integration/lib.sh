@@ -169,6 +169,15 @@ free_port() {
 	done
 }
 
+# need_ajv: skip (with the reason) unless node and ajv are installed.
+need_ajv() {
+	local nm=${PEERFEED_NODE_MODULES:-$top_srcdir/tests/schema/node_modules}
+
+	need node
+	[ -d "$nm/ajv" ] && [ -d "$nm/ajv-formats" ] ||
+	    skip "ajv not installed (run npm install in tests/schema)"
+}
+
 # schema_validate FILE...: validate post files with ajv (JSON Schema 2020-12).
 schema_validate() {
 	NODE_PATH="${PEERFEED_NODE_MODULES:-$top_srcdir/tests/schema/node_modules}" \

@@ -2,7 +2,7 @@
 # t0110-posts: every post kind, audiences, edits, deletes; every file is
 # signed (plain gpg verifies it) and valid against the published schemas.
 . "$(dirname "$0")/lib.sh"
-need node
+need_ajv
 
 make_node alice "Alice Example" || exit 99
 make_node bob "Bob" || exit 99

@@ -6,10 +6,7 @@
 # members, such as updated >= published, which only the C validator checks).
 . "$(dirname "$0")/lib.sh"
 
-need node
-nm=${PEERFEED_NODE_MODULES:-$top_srcdir/tests/schema/node_modules}
-[ -d "$nm/ajv" ] && [ -d "$nm/ajv-formats" ] || \
-    skip "ajv not installed (run npm install in tests/schema)"
+need_ajv
 fx=$top_srcdir/tests/fixtures/posts
 
 # rejects FILE: ajv ran and found FILE invalid (exit 1, not a schema error).
