@@ -71,6 +71,7 @@ struct pf_fetch_image {
 	char	sha[PF_SHA256_HEX];	/* digest, 64 lowercase hex digits */
 	int64_t	size;			/* bytes, as the post declares */
 	int	pub;			/* the post names "public" */
+	char	type[72];		/* mediaType, as the post declares */
 };
 
 /*

@@ -10,7 +10,9 @@
  *                to us (pf_envelope_open(), signer == the friend).
  *
  * The bytes must be exactly the size the post declares (the transfer is
- * cut off just past it) and hash to its digest; they are stored
+ * cut off just past it), hash to its digest and decode, to the end and
+ * within image.c's limits, as a picture of the mediaType the post declares
+ * (so the web page shows nothing that is not one); they are stored
  * atomically under their digest.  An attachment that fails is reported
  * and fails the friend's run, but its post is already stored: the next
  * run finds the attachment missing and tries again.  An attachment larger
@@ -23,6 +25,7 @@
 #include <string.h>
 
 #include "fetch_int.h"
+#include "image.h"
 #include "index.h"
 #include "node.h"
 #include "store.h"
@@ -175,6 +178,8 @@ media_keep(struct job *j, const struct pf_fetch_image *m,
 	if (strcmp(got, m->sha) != 0)
 		return pf_err(PF_ERR_INVALID, "the bytes' SHA-256 is %.16s..., "
 		    "not the digest the post declares", got);
+	if ((e = pf_image_check(b->data, b->len, m->type)) != PF_OK)
+		return e;
 	media_rel(j, m->sha, rel, sizeof(rel));
 	if ((e = pf_store_lock(st, 1)) != PF_OK)
 		return e;

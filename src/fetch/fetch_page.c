@@ -109,6 +109,7 @@ pf_fetch_images(const char *json, size_t len, struct pf_fetch_image *out,
 		memcpy(out[i].sha, img[i].digest, PF_SHA256_HEX);
 		out[i].size = img[i].size;
 		out[i].pub = pf_post_has_aud(p, "public");
+		memcpy(out[i].type, img[i].type, sizeof(out[i].type));
 	}
 	*n = k;
 	pf_post_free(p);

@@ -17,6 +17,7 @@
 
 #include "envelope.h"
 #include "feed.h"
+#include "image.h"
 #include "net.h"
 #include "index.h"
 #include "keyring.h"
@@ -335,38 +336,41 @@ out:
 	return e;
 }
 
-/* Copy an image into media/ and point the draft at it. */
+/*
+ * Read an image file, clean it (image.c: decoded, upright, at most 2048
+ * pixels, no metadata) and store the result in media/ under its SHA-256;
+ * point the draft at it.  The file's name is only remembered, never
+ * trusted: the content says what it is.
+ */
 static enum pf_err
 attach(struct pf_node *n, const char *image, struct pf_draft *d,
     char sha[PF_SHA256_HEX])
 {
-	static const struct { const char *ext, *type; } types[] = {
-		{ ".png", "image/png" }, { ".jpg", "image/jpeg" },
-		{ ".jpeg", "image/jpeg" }, { ".gif", "image/gif" },
-		{ ".webp", "image/webp" }, { ".avif", "image/avif" },
-		{ ".svg", "image/svg+xml" },
-	};
-	const char	*base = strrchr(image, '/'), *dot;
-	size_t		 i, size;
+	struct pf_buf	 raw = { 0 }, img = { 0 };
+	const char	*base = strrchr(image, '/'), *type;
+	char		 msg[512];
 	enum pf_err	 e;
 
 	base = base ? base + 1 : image;
-	if ((dot = strrchr(base, '.')) == NULL)
-		dot = "";
-	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (strcasecmp(dot, types[i].ext) == 0)
-			break;
-	if (i == sizeof(types) / sizeof(types[0]))
-		return pf_err(PF_ERR_INVALID, "%s: not an image file name "
-		    "(.png, .jpg, .gif, .webp, .avif, .svg)", image);
-	if ((e = pf_store_add_media(n->st, "media", image,
-	    (size_t)n->conf.media_max, sha, &size)) != PF_OK)
-		return e;
+	if ((e = pf_store_read_file(image, (size_t)n->conf.media_max,
+	    &raw)) != PF_OK)
+		goto out;
+	if ((e = pf_image_prepare(raw.data, raw.len, &img, &type)) != PF_OK) {
+		snprintf(msg, sizeof(msg), "%s", pf_errmsg());
+		e = pf_err(e, "%s: %s", image, msg);
+		goto out;
+	}
+	if ((e = pf_store_add_media(n->st, "media", img.data, img.len,
+	    sha)) != PF_OK)
+		goto out;
 	d->image_digest = sha;
-	d->image_type = types[i].type;
+	d->image_type = type;
 	d->image_name = base;
-	d->image_size = (int64_t)size;
-	return PF_OK;
+	d->image_size = (int64_t)img.len;
+out:
+	pf_buf_free(&raw);
+	pf_buf_free(&img);
+	return e;
 }
 
 enum pf_err

@@ -601,36 +601,38 @@ pf_store_names_free(char **v, size_t n)
 }
 
 enum pf_err
-pf_store_add_media(struct pf_store *st, const char *reldir, const char *src,
-    size_t max, char sha[PF_SHA256_HEX], size_t *size)
+pf_store_read_file(const char *path, size_t max, struct pf_buf *out)
 {
-	struct pf_buf	 b = { 0 };
-	char		 rel[PATH_MAX];
 	FILE		*f;
 	char		 chunk[65536];
 	size_t		 n;
 	enum pf_err	 e = PF_OK;
 
-	if ((f = fopen(src, "rb")) == NULL)
-		return pf_err(PF_ERR_NOTFOUND, "%s: %s", src, strerror(errno));
-	b.limit = max;
+	if ((f = fopen(path, "rb")) == NULL)
+		return pf_err(PF_ERR_NOTFOUND, "%s: %s", path, strerror(errno));
+	pf_buf_reset(out);
+	out->limit = max;
 	while (e == PF_OK && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if ((e = pf_buf_add(&b, chunk, n)) == PF_ERR_LIMIT)
-			e = pf_err(PF_ERR_LIMIT, "%s: larger than %zu bytes", src, max);
+		if ((e = pf_buf_add(out, chunk, n)) == PF_ERR_LIMIT)
+			e = pf_err(PF_ERR_LIMIT, "%s: larger than %zu bytes",
+			    path, max);
 	if (e == PF_OK && ferror(f))
-		e = pf_err(PF_ERR_SYS, "%s: read error", src);
+		e = pf_err(PF_ERR_SYS, "%s: read error", path);
 	fclose(f);
-	if (e != PF_OK)
-		goto out;
-	pf_sha256_hex(b.data ? b.data : "", b.len, sha);
-	snprintf(rel, sizeof(rel), "%s/%s", reldir, sha);
-	if (!pf_store_exists(st, rel))
-		e = pf_store_write(st, rel, b.data ? b.data : "", b.len);
-	if (e == PF_OK)
-		*size = b.len;
-out:
-	pf_buf_free(&b);
 	return e;
+}
+
+enum pf_err
+pf_store_add_media(struct pf_store *st, const char *reldir, const void *data,
+    size_t len, char sha[PF_SHA256_HEX])
+{
+	char	rel[PATH_MAX];
+
+	pf_sha256_hex(data, len, sha);
+	snprintf(rel, sizeof(rel), "%s/%s", reldir, sha);
+	if (pf_store_exists(st, rel))
+		return PF_OK;
+	return pf_store_write(st, rel, data, len);
 }
 
 enum pf_err

@@ -80,11 +80,16 @@ enum pf_err	 pf_store_list(struct pf_store *, const char *reldir, const char *su
 void		 pf_store_names_free(char **, size_t n);
 
 /*
- * Copy the file at src (outside the store) into DIR/reldir/<sha256>,
- * at most max bytes; sha gets the hex digest and *size the length.
- * A file already present under that name is kept as it is.
+ * Read the file at path (outside the store) into out, replacing its
+ * contents; PF_ERR_LIMIT past max bytes, PF_ERR_NOTFOUND if it cannot be
+ * opened.
  */
-enum pf_err	 pf_store_add_media(struct pf_store *, const char *reldir, const char *src,
-		    size_t max, char sha[PF_SHA256_HEX], size_t *size);
+enum pf_err	 pf_store_read_file(const char *path, size_t max, struct pf_buf *out);
+/*
+ * Store len bytes as DIR/reldir/<sha256>; sha gets the hex digest.  A file
+ * already present under that name is kept as it is.
+ */
+enum pf_err	 pf_store_add_media(struct pf_store *, const char *reldir,
+		    const void *data, size_t len, char sha[PF_SHA256_HEX]);
 
 #endif

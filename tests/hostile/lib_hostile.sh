@@ -49,21 +49,24 @@ hostile_keys() {
 
 # hostile_posts: node a's posts and media (see the top).
 hostile_posts() {
-	printf '\211PNG\r\n\032\npublic image' >"$T/pub.png"
-	printf 'GIF89a family image' >"$T/fam.gif"
-	printf 'GIF89a deleted image' >"$T/gone.gif"
-	printf 'GIF89a for g only' >"$T/g.gif"
+	png "$T/pub.png" 300
+	png "$T/fam.gif" 300
+	png "$T/gone.gif" 300
+	png "$T/g.gif" 300
 	printf 'orphan bytes' >"$T/orphan.bin"
 	for i in 1 2 3; do
 		pf a post "public post $i" >/dev/null || return 1
 	done
 	pf a post --to group:family "family post" >/dev/null || return 1
-	pf a post --image "$T/pub.png" "public picture" >/dev/null || return 1
-	pf a post --to group:family --image "$T/fam.gif" "family picture" \
-	    >/dev/null || return 1
-	pf a post --to "key:$(cat "$T/g.fpr")" --image "$T/g.gif" "for g" \
-	    >/dev/null || return 1
-	gone=$(pf a post --image "$T/gone.gif" "deleted below") || return 1
+	# Each file is then replaced by the copy a stored (cleaned, image.c).
+	id=$(pf a post --image "$T/pub.png" "public picture") &&
+	    cp "$T/a/media/$(digest_of a "$id")" "$T/pub.png" || return 1
+	id=$(pf a post --to group:family --image "$T/fam.gif" "family picture") &&
+	    cp "$T/a/media/$(digest_of a "$id")" "$T/fam.gif" || return 1
+	id=$(pf a post --to "key:$(cat "$T/g.fpr")" --image "$T/g.gif" "for g") &&
+	    cp "$T/a/media/$(digest_of a "$id")" "$T/g.gif" || return 1
+	gone=$(pf a post --image "$T/gone.gif" "deleted below") &&
+	    cp "$T/a/media/$(digest_of a "$gone")" "$T/gone.gif" || return 1
 	pf a delete "$gone" >/dev/null || return 1
 	cp "$T/orphan.bin" "$T/a/media/$(sha256sum <"$T/orphan.bin" | cut -d' ' -f1)"
 }

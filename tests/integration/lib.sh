@@ -136,10 +136,26 @@ fpr_of() {
 	pf "$1" id --fpr
 }
 
-# png FILE BYTES: a picture as the node sniffs it: the PNG signature, then
-# BYTES random bytes (so each one is new).
+# png FILE BYTES: a real PNG of random RGB pixels, about BYTES long (so each
+# one is new, and peerfeed, which decodes every picture, takes it).
 png() {
-	{ printf '\211PNG\r\n\032\n'; head -c "$2" /dev/urandom; } >"$1"
+	python3 - "$1" "$2" <<'PY'
+import math, os, struct, sys, zlib
+side = max(1, int(math.sqrt(int(sys.argv[2]) / 3)))
+def chunk(t, d):
+    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+raw = b"".join(b"\0" + os.urandom(3 * side) for _ in range(side))
+open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n"
+    + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0))
+    + chunk(b"IDAT", zlib.compress(raw, 0)) + chunk(b"IEND", b""))
+PY
+}
+
+# digest_of NODE ID: the digest of the (first) image of the node's post ID,
+# as stored in media/ (peerfeed stores a cleaned copy, not the file given).
+digest_of() {
+	pf "$1" show "$2" --json |
+	    sed -n 's/^ *"digest": "\([0-9a-f]\{64\}\)".*/\1/p' | head -1
 }
 
 # pgp NODE ARGS...: plain gpg on a node's keyring.

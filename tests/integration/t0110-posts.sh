@@ -12,7 +12,7 @@ pf bob id --export >"$T/bob.asc"
 pf alice friend add "$T/bob.asc" --group family >/dev/null || exit 99
 P=$T/alice/posts
 
-printf '\x89PNG\r\n\x1a\nnot really a picture' >"$T/cat.png"
+png "$T/cat.png" 3000
 
 ID_TEXT=$(pf alice post "Hello, world")
 check "text status"
@@ -50,8 +50,9 @@ ok "ids are sortable in posting order" sh -c \
     "printf '%s\n' $ALL > '$T/ids'; sort -c '$T/ids'"
 ok "ids are unique" sh -c "test \$(printf '%s\n' $ALL | sort -u | wc -l) -eq 11"
 
-SHA=$(sha256sum "$T/cat.png" | cut -d' ' -f1)
-ok "the image is copied into media/ under its sha256" cmp "$T/cat.png" "$T/alice/media/$SHA"
+SHA=$(digest_of alice "$ID_IMG")
+ok "the image is stored in media/ under its sha256" \
+    sh -c "sha256sum <'$T/alice/media/$SHA' | grep -q ^$SHA"
 ok "the post names the image by digest" grep -q "\"digest\": \"$SHA\"" "$P/$ID_IMG.json"
 ok "comment points at author/id" grep -q "\"inReplyTo\": \"$FPR/$ID_TEXT\"" "$P/$ID_COM.json"
 ok "like points at author/id" grep -q "\"object\": \"$BOB/1764000000000-0000\"" "$P/$ID_LIKE.json"

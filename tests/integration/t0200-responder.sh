@@ -13,20 +13,20 @@ FPR=$(fpr_of a)
 # Content: public posts (two with the same millisecond is up to the
 # clock; several pages either way), one private, one edited, one deleted,
 # one image.
-printf '\211PNG\r\n\032\nnot really a png, but sniffed as one' >"$T/pic.png"
-printf 'GIF89a private attachment' >"$T/secret.gif"
+png "$T/pic.png" 2000
+png "$T/secret.png" 2000
 for i in 1 2 3 4 5 6 7; do
 	pf a post "public post $i <&> \"quoted\"" >>"$T/ids" || exit 99
 done
 pf a post --to group:family "family only" >"$T/private.id" || exit 99
 IMG_ID=$(pf a post --image "$T/pic.png" "a picture") || exit 99
-PRIV_IMG_ID=$(pf a post --to group:family --image "$T/secret.gif" "secret") || exit 99
+PRIV_IMG_ID=$(pf a post --to group:family --image "$T/secret.png" "secret") || exit 99
 EDIT_ID=$(sed -n 2p "$T/ids")
 DEL_ID=$(sed -n 3p "$T/ids")
 pf a edit "$EDIT_ID" "public post 2, edited" >/dev/null || exit 99
 pf a delete "$DEL_ID" >/dev/null || exit 99
-PIC_SHA=$(sha256sum "$T/pic.png" | cut -d' ' -f1)
-SECRET_SHA=$(sha256sum "$T/secret.gif" | cut -d' ' -f1)
+PIC_SHA=$(digest_of a "$IMG_ID")
+SECRET_SHA=$(digest_of a "$PRIV_IMG_ID")
 
 start_responder a || exit 99
 NPORT=$(free_port)
@@ -151,7 +151,7 @@ run_suite() {
 	check "$name: Atom has one entry per public live post, escaped"
 
 	code=$(http_get "$base/media/$PIC_SHA" "$T/pic.out")
-	[ "$code" = 200 ] && cmp -s "$T/pic.out" "$T/pic.png" &&
+	[ "$code" = 200 ] && cmp -s "$T/pic.out" "$T/a/media/$PIC_SHA" &&
 	    curl -sI "$base/media/$PIC_SHA" | grep -qi '^content-type: image/png'
 	check "$name: a public image is served with its type"
 	[ "$(http_status GET "$base/media/$SECRET_SHA")" = 404 ] &&

@@ -45,18 +45,21 @@ post PFG "public three"
 post F --to group:family "family two"
 post G --to group:fam "fam, not family"
 # Images: one for the family, one public, one in a post deleted below.
-head -c 3000 /dev/urandom >"$T/fam.png"
-head -c 2000 /dev/urandom >"$T/pub.png"
-head -c 1500 /dev/urandom >"$T/gone.png"
+png "$T/fam.png" 3000
+png "$T/pub.png" 2000
+png "$T/gone.png" 1500
 head -c 1200 /dev/urandom >"$T/orphan.png"
+# last: the id of the last post made.
+last() { tail -1 "$T/posts" | cut -d' ' -f1; }
 post F --to group:family --image "$T/fam.png" "family picture"
+FAM_SHA=$(digest_of a "$(last)")
 post PFG --image "$T/pub.png" "public picture"
+PUB_SHA=$(digest_of a "$(last)")
 post F --to group:family --image "$T/gone.png" "picture, deleted below"
-GONE=$(tail -1 "$T/posts" | cut -d' ' -f1)
+GONE=$(last)
+GONE_SHA=$(digest_of a "$GONE")
 pf a delete "$GONE" >/dev/null || exit 99
-sha() { sha256sum "$1" | cut -d' ' -f1; }
-FAM_SHA=$(sha "$T/fam.png"); PUB_SHA=$(sha "$T/pub.png")
-GONE_SHA=$(sha "$T/gone.png"); ORPHAN_SHA=$(sha "$T/orphan.png")
+ORPHAN_SHA=$(sha256sum "$T/orphan.png" | cut -d' ' -f1)
 # A file under media/ that no post names, and a digest with no file.
 cp "$T/orphan.png" "$T/a/media/$ORPHAN_SHA" || exit 99
 NOFILE_SHA=$(printf nofile | sha256sum | cut -d' ' -f1)
@@ -223,14 +226,14 @@ run_private() {
 run_media() {
 	name=$1; base=$2
 	[ "$(media "$base" f "$F" "$FAM_SHA")" = 200 ] && open_resp f &&
-	    cmp -s "$T/plain" "$T/fam.png"
+	    cmp -s "$T/plain" "$T/a/media/$FAM_SHA"
 	check "$name: f (family) gets the family image, byte for byte, from a"
 	cp "$T/media.pgp" "$T/media.once"
 	[ "$(grep -c '^\[GNUPG:\] ENC_TO' "$T/status")" = 1 ] &&
 	    grep -qi '^content-type: application/pgp-encrypted' "$T/resp.hdr"
 	check "$name: the image is encrypted to one key only"
 	[ "$(media "$base" g "$G" "$PUB_SHA")" = 200 ] && open_resp g &&
-	    cmp -s "$T/plain" "$T/pub.png"
+	    cmp -s "$T/plain" "$T/a/media/$PUB_SHA"
 	check "$name: g gets the public image"
 	[ "$(media "$base" g "$G" "$FAM_SHA")" = 404 ] && is_json_error "$T/resp"
 	check "$name: g (not in family) gets 404 for the family image"
@@ -265,7 +268,7 @@ run_media() {
 	req "$F" aud="${AUD%/feed}/media" media="$FAM_SHA" |
 	    seal f --armor >"$T/m.asc"
 	[ "$(ENDPOINT=media send "$base" "$F" "$T/m.asc")" = 200 ] &&
-	    open_resp f && cmp -s "$T/plain" "$T/fam.png" &&
+	    open_resp f && cmp -s "$T/plain" "$T/a/media/$FAM_SHA" &&
 	    head -1 "$T/resp" | grep -q 'BEGIN PGP MESSAGE'
 	check "$name: an armored media request gets an armored answer"
 	[ "$(curl -s -o /dev/null -D "$T/h" -w '%{http_code}' "$base/media")" = 405 ] &&

@@ -20,11 +20,11 @@ FPR=$(fpr_of a)
 BFPR=$(fpr_of b)
 pf b id --export >"$T/bob.asc" && pf a friend add "$T/bob.asc" >/dev/null || exit 99
 png "$T/pic.png" 64
-PIC_SHA=$(sha256sum "$T/pic.png" | cut -d' ' -f1)
-PIC_SIZE=$(stat -c %s "$T/pic.png")
 
 HOSTILE=$(pf a post 'hostile <script>alert(1)</script> & "q"') || exit 99
 IMG=$(pf a post --image "$T/pic.png" "a picture") || exit 99
+PIC_SHA=$(digest_of a "$IMG")
+PIC_SIZE=$(stat -c %s "$T/a/media/$PIC_SHA")
 LINK=$(pf a post --link 'https://example.org/x?a=1&b=2' --name Example "read this") || exit 99
 PLACE=$(pf a post --geo 48.8584,2.2945 --place "Eiffel Tower" "up here") || exit 99
 EVENT=$(pf a post --type Event --name Party --start 2026-12-24T18:00:00Z \

@@ -68,18 +68,31 @@ pgp forger -u "$(fpr_of forger)" --armor --detach-sign \
 hostile evil posts "$T/evil.posts" "$T/evil.media" || exit 99
 
 # evil's posts are its own and well signed; its images are not what the
-# posts declare: one byte changed, and 4 KB too many.
+# posts declare: one byte changed, 4 KB too many, and a text file whose
+# digest and size the (re-signed) post declares but which is no picture.
 mkdir "$T/evil.posts" "$T/evil.media" "$T/evil.old" || exit 99
 png "$T/evil1.png" 3000
 png "$T/evil2.png" 3000
 E1=$(pf evil post --image "$T/evil1.png" "wrong digest") || exit 99
 E2=$(pf evil post --image "$T/evil2.png" "too long") || exit 99
+E4=$(pf evil post --image "$T/evil2.png" "not a picture") || exit 99
 E3=$(pf evil post "first version") || exit 99
 cp "$T/evil/posts/$E3.json" "$T/evil/posts/$E3.json.sig" "$T/evil.old/"
 pf evil edit "$E3" "second version" >/dev/null || exit 99
 cp "$T"/evil/posts/*.json "$T"/evil/posts/*.json.sig "$T/evil.posts/"
-S1=$(sha256sum <"$T/evil1.png" | cut -d' ' -f1)
-S2=$(sha256sum <"$T/evil2.png" | cut -d' ' -f1)
+S1=$(digest_of evil "$E1")
+S2=$(digest_of evil "$E2")
+cp "$T/evil/media/$S1" "$T/evil1.png" && cp "$T/evil/media/$S2" "$T/evil2.png" ||
+    exit 99
+echo "a text file, named and declared as a PNG" >"$T/evil.text"
+S4=$(sha256sum <"$T/evil.text" | cut -d' ' -f1)
+cp "$T/evil.text" "$T/evil.media/$S4" || exit 99
+sed -i -e "s/\"digest\": \"[0-9a-f]*\"/\"digest\": \"$S4\"/" \
+    -e "s/\"size\": [0-9]*/\"size\": $(stat -c %s "$T/evil.text")/" \
+    "$T/evil.posts/$E4.json" || exit 99
+rm -f "$T/evil.posts/$E4.json.sig"
+pgp evil -u "$(fpr_of evil)" --armor --detach-sign -o "$T/evil.posts/$E4.json.sig" \
+    "$T/evil.posts/$E4.json" || exit 99
 python3 -c 'import sys; b=bytearray(open(sys.argv[1],"rb").read()); b[-1]^=1; open(sys.argv[2],"wb").write(b)' \
     "$T/evil1.png" "$T/evil.media/$S1"
 { cat "$T/evil2.png"; head -c 4096 /dev/zero; } >"$T/evil.media/$S2"
@@ -118,14 +131,17 @@ check "the forged post is in no timeline; check --verify is clean"
 grep "$(fpr_of badjson)" "$T/f.err" | grep -qi "json"
 check "invalid JSON: named, the JSON rule"
 FE=$(fpr_of evil)
-printf '%s\n' "$E1" "$E2" "$E3" | sort | cmp -s - <(stored me evil) &&
+printf '%s\n' "$E1" "$E2" "$E3" "$E4" | sort | cmp -s - <(stored me evil) &&
     [ -z "$(ls "$T/me/friends/$FE/media")" ]
 check "bad images: the posts are kept, the images are not"
 grep "$FE" "$T/f.err" | grep -q "attachment $S1: the bytes' SHA-256 is"
 check "wrong digest: refused, the friend and the attachment named"
-grep "$FE" "$T/f.err" | grep -q "attachment $S2: more than the 3008 bytes the post declares"
+desc="attachment $S2: more than the $(stat -c %s "$T/evil2.png") bytes the post declares"
+grep "$FE" "$T/f.err" | grep -q "$desc"
 check "oversize image: cut off at the declared size, named"
-grep "$FE" "$T/f.err" | grep -q "2 of 2 attachments failed, posts kept"
+grep "$FE" "$T/f.err" | grep -q "attachment $S4: not a picture peerfeed takes"
+check "an image that does not decode: refused, the friend and the attachment named"
+grep "$FE" "$T/f.err" | grep -q "3 of 3 attachments failed, posts kept"
 check "the image friend counts as failed, its posts kept"
 grep -q "8 friends: 1 ok (0 idle), 7 failed" "$T/f.out"
 check "summary: 8 friends, 1 ok, 7 failed"
@@ -149,7 +165,8 @@ grep -q "note: friend $FE: post $E3: updated .* before the version stored here" 
     "$T/g.err" && grep -q "second version" "$T/me/friends/$FE/posts/$E3.json"
 check "an older version of a post is refused with a note; the edit stays"
 grep -q "attachment $S1: the bytes' SHA-256" "$T/g.err" &&
-    grep -q "attachment $S2: more than" "$T/g.err"
+    grep -q "attachment $S2: more than" "$T/g.err" &&
+    grep -q "attachment $S4: not a picture" "$T/g.err"
 check "the missing images were tried again"
 
 done_testing

@@ -11,7 +11,7 @@ need python3 nginx
 make_node a Alice || exit 99
 make_node b Bob || exit 99
 make_node c Carol || exit 99
-printf '\x89PNG\r\n\x1a\nimage' >"$T/cat.png"
+png "$T/cat.png" 300
 pf a post "hello" >/dev/null || exit 99
 pf a post --image "$T/cat.png" "our cat" >/dev/null || exit 99
 id=$(pf a post "gone soon") && pf a delete "$id" >/dev/null || exit 99

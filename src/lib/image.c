@@ -1,0 +1,257 @@
+/*
+ * image.c: images decoded, checked, turned upright, scaled and stripped of
+ * their metadata; the only user of libvips.  A picture's type comes from
+ * its content (the decoder that recognises it), never from its name.
+ */
+#include "config.h"
+
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <vips/vips.h>
+
+#include "image.h"
+
+/* What peerfeed decodes, and what a posted image of that kind becomes. */
+static const struct format {
+	const char	*loader;	/* vips_foreign_find_load_buffer()'s class */
+	const char	*type;		/* its mediaType */
+	const char	*stored;	/* the mediaType a posted image is saved as */
+} formats[] = {
+	{ "VipsForeignLoadJpegBuffer", "image/jpeg", "image/jpeg" },
+	{ "VipsForeignLoadPngBuffer", "image/png", "image/png" },
+	{ "VipsForeignLoadSpngBuffer", "image/png", "image/png" },
+	{ "VipsForeignLoadWebpBuffer", "image/webp", "image/webp" },
+	{ "VipsForeignLoadNsgifBuffer", "image/gif", "image/png" },
+	/* HEIC and AVIF are both HEIF files; a phone's photo becomes a JPEG. */
+	{ "VipsForeignLoadHeifBuffer", "image/heic", "image/jpeg" },
+	{ "VipsForeignLoadHeifBuffer", "image/avif", "image/jpeg" },
+};
+#define NFORMATS	(sizeof(formats) / sizeof(formats[0]))
+#define KINDS		"JPEG, PNG, WebP, GIF, HEIC or AVIF"
+
+/* libvips's last error as a pf_err, its first line after what. */
+static enum pf_err
+fail(enum pf_err code, const char *what)
+{
+	char	msg[256];
+
+	snprintf(msg, sizeof(msg), "%s", vips_error_buffer());
+	vips_error_clear();
+	msg[strcspn(msg, "\n")] = '\0';
+	return pf_err(code, "%s%s%s", what, *msg ? ": " : "", msg);
+}
+
+/* libvips's warnings go to stderr; library code prints nothing. */
+static void
+quiet(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer arg)
+{
+	(void)domain;
+	(void)level;
+	(void)msg;
+	(void)arg;
+}
+
+static enum pf_err
+init(void)
+{
+	static int	done;
+
+	if (done)
+		return PF_OK;
+	if (VIPS_INIT("peerfeed") != 0)
+		return fail(PF_ERR_NOMEM, "libvips cannot start");
+	/* Only the decoders above are wanted; the rest stay off (8.13+). */
+	vips_block_untrusted_set(TRUE);
+	vips_cache_set_max(0);
+	g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, quiet, NULL);
+	done = 1;
+	return PF_OK;
+}
+
+/*
+ * The format of data, found by content, whose header says a size within
+ * the limits.  Nothing is decoded yet: a decompression bomb (a few
+ * kilobytes that say 100000 x 100000) stops here.
+ */
+static enum pf_err
+probe(const void *data, size_t len, const struct format **fmt)
+{
+	const char	*loader;
+	VipsImage	*hdr;
+	double		 px;
+	int		 w, h;
+	size_t		 i;
+
+	if ((loader = vips_foreign_find_load_buffer(data, len)) == NULL)
+		vips_error_clear();
+	for (i = 0; loader != NULL && i < NFORMATS; i++)
+		if (strcmp(loader, formats[i].loader) == 0)
+			break;
+	if (loader == NULL || i == NFORMATS)
+		return pf_err(PF_ERR_INVALID, "not a picture peerfeed takes: "
+		    "its content is no %s image", KINDS);
+	*fmt = &formats[i];
+	if ((hdr = vips_image_new_from_buffer(data, len, "", "access",
+	    VIPS_ACCESS_SEQUENTIAL, NULL)) == NULL)
+		return fail(PF_ERR_INVALID, "the picture does not decode");
+	w = vips_image_get_width(hdr);
+	h = vips_image_get_height(hdr);
+	g_object_unref(hdr);
+	px = (double)w * (double)h;
+	if (px > PF_IMAGE_PIXELS_MAX)
+		return pf_err(PF_ERR_LIMIT, "the picture is %d x %d pixels, "
+		    "more than %d million: refused before decoding", w, h,
+		    PF_IMAGE_PIXELS_MAX / 1000000);
+	return PF_OK;
+}
+
+/*
+ * Decode data to the end (a decoder's warning is an error), upright by its
+ * orientation tag, scaled down to side pixels on the long side, in sRGB.
+ */
+static enum pf_err
+scaled(const void *data, size_t len, int side, VipsImage **out)
+{
+	if (vips_thumbnail_buffer((void *)(uintptr_t)data, len, out, side,
+	    "height", side, "size", VIPS_SIZE_DOWN, "option_string",
+	    "fail=true", "export_profile", "srgb", NULL) != 0)
+		return fail(PF_ERR_INVALID, "the picture does not decode");
+	return PF_OK;
+}
+
+/* Encode im as type into out, without any metadata. */
+static enum pf_err
+save(VipsImage *im, const char *type, struct pf_buf *out)
+{
+	void		*buf = NULL;
+	size_t		 n = 0;
+	int		 rc;
+	enum pf_err	 e;
+
+	if (strcmp(type, "image/jpeg") == 0)
+		rc = vips_jpegsave_buffer(im, &buf, &n, "Q", 85, "strip", TRUE,
+		    "optimize_coding", TRUE, NULL);
+	else if (strcmp(type, "image/png") == 0)
+		rc = vips_pngsave_buffer(im, &buf, &n, "strip", TRUE, NULL);
+	else
+		rc = vips_webpsave_buffer(im, &buf, &n, "Q", 80, "strip", TRUE,
+		    NULL);
+	/* Decoding happens here, as the encoder pulls the pixels. */
+	if (rc != 0)
+		return fail(PF_ERR_INVALID, "the picture does not decode");
+	pf_buf_reset(out);
+	e = pf_buf_add(out, buf, n);
+	g_free(buf);
+	return e;
+}
+
+enum pf_err
+pf_image_prepare(const void *data, size_t len, struct pf_buf *out,
+    const char **type)
+{
+	const struct format	*fmt;
+	VipsImage		*im = NULL;
+	enum pf_err		 e;
+
+	if ((e = init()) != PF_OK || (e = probe(data, len, &fmt)) != PF_OK ||
+	    (e = scaled(data, len, PF_IMAGE_SIDE_MAX, &im)) != PF_OK ||
+	    (e = save(im, fmt->stored, out)) != PF_OK)
+		goto out;
+	*type = fmt->stored;
+out:
+	if (im != NULL)
+		g_object_unref(im);
+	return e;
+}
+
+/* True if the content's format fmt may be served as the declared type. */
+static int
+declared(const struct format *fmt, const char *type)
+{
+	size_t	i;
+
+	if (strcmp(type, fmt->type) == 0)
+		return 1;
+	for (i = 0; i < NFORMATS; i++)
+		if (strcmp(formats[i].loader, fmt->loader) == 0 &&
+		    strcmp(formats[i].type, type) == 0)
+			return 1;
+	return strcmp(fmt->loader, "VipsForeignLoadHeifBuffer") == 0 &&
+	    strcmp(type, "image/heif") == 0;
+}
+
+/* The check itself, in the child process of pf_image_check(). */
+static enum pf_err
+check(const void *data, size_t len, const char *type)
+{
+	const struct format	*fmt;
+	struct pf_buf		 thumb = { 0 };
+	VipsImage		*im = NULL;
+	enum pf_err		 e;
+
+	if ((e = init()) != PF_OK || (e = probe(data, len, &fmt)) != PF_OK)
+		goto out;
+	if (!declared(fmt, type)) {
+		e = pf_err(PF_ERR_INVALID, "the picture is declared %s but its "
+		    "content is %s", type, fmt->type);
+		goto out;
+	}
+	/* A thumbnail is made from every pixel: it is the decoding check. */
+	if ((e = scaled(data, len, PF_IMAGE_THUMB_SIDE, &im)) == PF_OK)
+		e = save(im, "image/webp", &thumb);
+out:
+	if (im != NULL)
+		g_object_unref(im);
+	pf_buf_free(&thumb);
+	return e;
+}
+
+/*
+ * A friend's bytes are decoded in a child process: a decoder that crashes
+ * on them takes only the child along, and the caller (the fetcher, which
+ * goes on to sign requests with gpgme) never starts libvips's threads.
+ */
+enum pf_err
+pf_image_check(const void *data, size_t len, const char *type)
+{
+	struct { int e; char msg[256]; } r;
+	ssize_t	 got;
+	size_t	 have = 0;
+	pid_t	 pid;
+	int	 p[2], status;
+
+	if (pipe2(p, O_CLOEXEC) == -1)
+		return pf_err(PF_ERR_SYS, "pipe: %s", strerror(errno));
+	if ((pid = fork()) == -1) {
+		close(p[0]);
+		close(p[1]);
+		return pf_err(PF_ERR_SYS, "fork: %s", strerror(errno));
+	}
+	if (pid == 0) {
+		close(p[0]);
+		memset(&r, 0, sizeof(r));
+		if ((r.e = check(data, len, type)) != PF_OK)
+			snprintf(r.msg, sizeof(r.msg), "%s", pf_errmsg());
+		(void)!write(p[1], &r, sizeof(r));
+		_exit(0);
+	}
+	close(p[1]);
+	while (have < sizeof(r) && ((got = read(p[0], (char *)&r + have,
+	    sizeof(r) - have)) > 0 || (got == -1 && errno == EINTR)))
+		have += got > 0 ? (size_t)got : 0;
+	close(p[0]);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (have != sizeof(r))
+		return pf_err(PF_ERR_INVALID, "the picture does not decode: "
+		    "the decoder died");
+	r.msg[sizeof(r.msg) - 1] = '\0';
+	return r.e == PF_OK ? PF_OK : pf_err((enum pf_err)r.e, "%s", r.msg);
+}
