@@ -58,11 +58,12 @@ quiet(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer arg)
 	(void)arg;
 }
 
+/* Set once libvips runs in this process (its threads with it). */
+static int	done;
+
 static enum pf_err
 init(void)
 {
-	static int	done;
-
 	if (done)
 		return PF_OK;
 	if (VIPS_INIT("peerfeed") != 0)
@@ -227,6 +228,12 @@ pf_image_check(const void *data, size_t len, const char *type)
 	pid_t	 pid;
 	int	 p[2], status;
 
+	/*
+	 * A child forked after libvips started its threads would wait for
+	 * them forever: a process that has used libvips checks in place.
+	 */
+	if (done)
+		return check(data, len, type);
 	if (pipe2(p, O_CLOEXEC) == -1)
 		return pf_err(PF_ERR_SYS, "pipe: %s", strerror(errno));
 	if ((pid = fork()) == -1) {
