@@ -39,10 +39,10 @@
 #include "fetch_int.h"
 #include "urls.h"
 #include "mdns.h"
+#include "node.h"
 #include "nodeinfo.h"
 #ifdef HAVE_OPENDHT
 #include "dht_record.h"
-#include "node.h"
 #endif
 
 #define LAN_BROWSE_MS	3000	/* one browse of the LAN per run, at most */
