@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "dht_record.h"
+#include "log.h"
 #include "node.h"
 #include "store.h"
 #ifdef HAVE_OPENDHT
@@ -24,9 +25,9 @@ int
 cli_dht(const char *dir, int argc, char **argv)
 {
 	(void)dir; (void)argc; (void)argv;
-	fprintf(stderr, "peerfeed: dht: this build of peerfeed has no DHT "
+	pf_log("dht: this build of peerfeed has no DHT "
 	    "support (rebuild with libopendht-c-dev installed, or configure "
-	    "--with-opendht)\n");
+	    "--with-opendht)");
 	return 2;
 }
 
@@ -48,8 +49,7 @@ wait_ms(const char *s)
 	long	 v = strtol(s, &end, 10);
 
 	if (*s == '\0' || *end != '\0' || v < 1 || v > 300) {
-		fprintf(stderr, "peerfeed: --wait %s: a number of seconds from 1 "
-		    "to 300\n", s);
+		pf_log("--wait %s: a number of seconds from 1 to 300", s);
 		return -1;
 	}
 	return (int)v * 1000;
@@ -77,8 +77,7 @@ dht_publish(struct pf_node *n, int argc, char **argv)
 		switch (ch) {
 		case 'u':
 			if (nurls == PF_DHT_URLS_MAX) {
-				fprintf(stderr, "peerfeed: at most %d --url\n",
-				    PF_DHT_URLS_MAX);
+				pf_log("at most %d --url", PF_DHT_URLS_MAX);
 				return 2;
 			}
 			urls[nurls++] = optarg;
@@ -128,7 +127,7 @@ static void
 report(const char *fpr, const char *why, void *arg)
 {
 	(void)arg;
-	fprintf(stderr, "peerfeed: dht: refused a record for %s: %s\n", fpr, why);
+	pf_log("dht: refused a record for %s: %s", fpr, why);
 }
 
 static void
@@ -189,8 +188,7 @@ dht_lookup(struct pf_node *n, int argc, char **argv)
 	for (i = 0; i < r.nurls; i++)
 		printf("%s\n", r.urls[i]);
 	if (changed)
-		fprintf(stderr, "peerfeed: dht: %s is now fetched from %s\n", r.fpr,
-		    r.urls[0]);
+		pf_log("dht: %s is now fetched from %s", r.fpr, r.urls[0]);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "keyring.h"
+#include "log.h"
 #include "mdns.h"
 #include "node.h"
 #include "nodeinfo.h"
@@ -143,8 +144,8 @@ parse_opts(int argc, char **argv, long *timeout, int *json)
 		case 't':
 			*timeout = strtol(optarg, &end, 10);
 			if (*end != '\0' || *timeout < 1 || *timeout > 60) {
-				fprintf(stderr, "peerfeed: discover: --timeout: "
-				    "whole seconds from 1 to 60\n");
+				pf_log("discover: --timeout: "
+				    "whole seconds from 1 to 60");
 				return -1;
 			}
 			break;
@@ -171,15 +172,15 @@ cli_discover(const char *dir, int argc, char **argv)
 	if (parse_opts(argc, argv, &timeout, &json) == -1)
 		return cli_usage(cli_find("discover"), 1);
 	if (!pf_mdns_available()) {
-		fprintf(stderr, "peerfeed: discover: this build has no mDNS "
+		pf_log("discover: this build has no mDNS "
 		    "support (rebuild with libavahi-client-dev installed, or "
-		    "configure --with-avahi)\n");
+		    "configure --with-avahi)");
 		return 2;
 	}
 	/* Without a node the list still helps; friend or not is unknown. */
 	if (pf_node_open(pf_store_dir(dir), PF_NODE_KEYRING, &n) != PF_OK)
-		fprintf(stderr, "peerfeed: discover: %s: which key is a friend "
-		    "stays unknown\n", pf_errmsg());
+		pf_log("discover: %s: which key is a friend "
+		    "stays unknown", pf_errmsg());
 	if (pf_mdns_browse((int)timeout * 1000, &nodes, &nn) != PF_OK) {
 		rc = cli_fail("discover");
 		goto out;
@@ -192,8 +193,8 @@ cli_discover(const char *dir, int argc, char **argv)
 	if (json)
 		print_json(v, nn);
 	else if (nn == 0)
-		fprintf(stderr, "peerfeed: discover: no peerfeed node announced "
-		    "itself on the LAN within %ld s\n", timeout);
+		pf_log("discover: no peerfeed node announced "
+		    "itself on the LAN within %ld s", timeout);
 	else
 		print_text(v, nn);
 	rc = 0;

@@ -10,6 +10,7 @@
 #include "friend.h"
 #include "group.h"
 #include "keyring.h"
+#include "log.h"
 #include "node.h"
 #include "node_friend.h"
 #include "store.h"
@@ -41,13 +42,12 @@ friend_add(struct pf_node *n, int argc, char **argv)
 	    expect != NULL))
 		return cli_usage(cli_find("friend"), 1);
 	if (url != NULL && strncmp(url, "http://", 7) && strncmp(url, "https://", 8)) {
-		fprintf(stderr, "peerfeed: --url %s: must start with http:// or "
-		    "https://\n", url);
+		pf_log("--url %s: must start with http:// or https://", url);
 		return 2;
 	}
 	if (group != NULL && !pf_group_name_valid(group)) {
-		fprintf(stderr, "peerfeed: --group %s: a group name is 1 to 63 "
-		    "letters, digits, '_', '.' or '-'\n", group);
+		pf_log("--group %s: a group name is 1 to 63 "
+		    "letters, digits, '_', '.' or '-'", group);
 		return 2;
 	}
 	if (expect != NULL && pf_fpr_normalize(expect, want) != PF_OK)
@@ -134,8 +134,8 @@ known_key(struct pf_node *n, const char *arg, char fpr[PF_FPR_MAX])
 	if (pf_fpr_normalize(arg, fpr) != PF_OK)
 		return cli_fail(NULL), -1;
 	if (pf_keyring_lookup(n->kr, fpr, &k) != PF_OK) {
-		fprintf(stderr, "peerfeed: %s: no such key in the keyring "
-		    "(peerfeed friend list shows the friends)\n", fpr);
+		pf_log("%s: no such key in the keyring "
+		    "(peerfeed friend list shows the friends)", fpr);
 		return -1;
 	}
 	return 0;
@@ -239,8 +239,8 @@ group_cmd(struct pf_node *n, int argc, char **argv)
 		return cli_usage(cli_find("group"), 1);
 	add = strcmp(argv[1], "add") == 0;
 	if (!pf_group_name_valid(argv[2])) {
-		fprintf(stderr, "peerfeed: %s: a group name is 1 to 63 letters, "
-		    "digits, '_', '.' or '-'\n", argv[2]);
+		pf_log("%s: a group name is 1 to 63 letters, "
+		    "digits, '_', '.' or '-'", argv[2]);
 		return 2;
 	}
 	if ((fprs = calloc((size_t)argc, sizeof(*fprs))) == NULL ||
@@ -281,7 +281,7 @@ block_cmd(struct pf_node *n, int argc, char **argv)
 	if (known_key(n, argv[1], fpr) == -1)
 		return 1;
 	if (strcmp(fpr, n->self) == 0) {
-		fprintf(stderr, "peerfeed: %s is this node's own key\n", fpr);
+		pf_log("%s is this node's own key", fpr);
 		return 1;
 	}
 	if (pf_keyring_set_disabled(n->kr, fpr, block) != PF_OK)

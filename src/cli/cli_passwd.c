@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "conf.h"
+#include "log.h"
 #include "passwd.h"
 #include "store.h"
 
@@ -31,8 +32,7 @@ read_line(FILE *f, char *buf, size_t n)
 	if (len > 0 && buf[len - 1] == '\n')
 		buf[--len] = '\0';
 	else if (len == n - 1) {
-		fprintf(stderr, "peerfeed: password longer than %d bytes\n",
-		    PF_PASSWD_MAX);
+		pf_log("password longer than %d bytes", PF_PASSWD_MAX);
 		return -1;
 	}
 	if (len > 0 && buf[len - 1] == '\r')
@@ -69,8 +69,7 @@ from_tty(char *pw, size_t n)
 	int	 rc = -1;
 
 	if ((tty = fopen("/dev/tty", "r+")) == NULL) {
-		fprintf(stderr, "peerfeed: no terminal to ask on: use "
-		    "peerfeed passwd --stdin\n");
+		pf_log("no terminal to ask on: use peerfeed passwd --stdin");
 		return -1;
 	}
 	if (ask(tty, "New web password: ", pw, n) == 0 &&
@@ -78,8 +77,7 @@ from_tty(char *pw, size_t n)
 		if (strcmp(pw, again) == 0)
 			rc = 0;
 		else
-			fprintf(stderr, "peerfeed: the two passwords differ; "
-			    "nothing changed\n");
+			pf_log("the two passwords differ; nothing changed");
 	}
 	explicit_bzero(again, sizeof(again));
 	fclose(tty);
@@ -103,8 +101,7 @@ cli_passwd(const char *dir, int argc, char **argv)
 	if (use_stdin ? read_line(stdin, pw, sizeof(pw)) : from_tty(pw,
 	    sizeof(pw))) {
 		if (use_stdin)
-			fprintf(stderr, "peerfeed: no password on standard "
-			    "input\n");
+			pf_log("no password on standard input");
 		goto out;
 	}
 	/* A new password also ends every open session. */

@@ -11,6 +11,7 @@
 #include "group.h"
 #include "index.h"
 #include "keyring.h"
+#include "log.h"
 #include "node.h"
 #include "post.h"
 #include "store.h"
@@ -48,8 +49,8 @@ audience(const char *arg, char out[PF_AUD_MAX])
 	else
 		snprintf(out, PF_AUD_MAX, "%s", arg);
 	if (strlen(arg) >= PF_AUD_MAX - 8 || !pf_post_aud_valid(out)) {
-		fprintf(stderr, "peerfeed: --to %s: an audience is \"public\", "
-		    "\"group:NAME\" or \"key:FINGERPRINT\"\n", arg);
+		pf_log("--to %s: an audience is \"public\", "
+		    "\"group:NAME\" or \"key:FINGERPRINT\"", arg);
 		return -1;
 	}
 	return 0;
@@ -68,8 +69,8 @@ reference(const char *arg, const char *self, char out[PF_REF_MAX])
 	slash = strchr(out, '/');
 	if (slash == NULL || !pf_id_valid(slash + 1) || (*self != '\0' &&
 	    (size_t)(slash - out) != 40 && (size_t)(slash - out) != 64)) {
-		fprintf(stderr, "peerfeed: \"%s\" is not a post reference "
-		    "(FINGERPRINT/ID or an own post's ID)\n", arg);
+		pf_log("\"%s\" is not a post reference "
+		    "(FINGERPRINT/ID or an own post's ID)", arg);
 		return -1;
 	}
 	return 0;
@@ -90,8 +91,8 @@ geo(const char *arg, struct pf_draft *d)
 	d->has_geo = 1;
 	return 0;
 bad:
-	fprintf(stderr, "peerfeed: --geo %s: expected LATITUDE,LONGITUDE "
-	    "(e.g. 48.137,11.575)\n", arg);
+	pf_log("--geo %s: expected LATITUDE,LONGITUDE "
+	    "(e.g. 48.137,11.575)", arg);
 	return -1;
 }
 
@@ -144,8 +145,7 @@ post_opts(int argc, char **argv, const char *self, struct post_args *a, int *res
 		switch (ch) {
 		case 't':
 			if (a->d.nto == PF_TO_MAX) {
-				fprintf(stderr, "peerfeed: at most %d audiences\n",
-				    PF_TO_MAX);
+				pf_log("at most %d audiences", PF_TO_MAX);
 				return -1;
 			}
 			if (audience(optarg, a->tobuf[a->d.nto]) == -1)
@@ -212,22 +212,22 @@ warn_unread(struct pf_node *n, const char *const *to, size_t nto)
 			for (j = 0; j < ng && strcmp(g[j].name, to[i] + 6); j++)
 				;
 			if (j == ng || g[j].n == 0)
-				fprintf(stderr, "peerfeed: warning: %s has no "
+				pf_log("warning: %s has no "
 				    "members: nobody reads this post there until "
-				    "you add some (peerfeed group add %s FPR)\n",
+				    "you add some (peerfeed group add %s FPR)",
 				    to[i], to[i] + 6);
 		} else if (strncmp(to[i], "key:", 4) == 0 &&
 		    pf_keyring_lookup(n->kr, to[i] + 4, &k) == PF_OK &&
 		    k.disabled && !k.secret)
-			fprintf(stderr, "peerfeed: warning: %s is blocked: they "
+			pf_log("warning: %s is blocked: they "
 			    "cannot read this post until you unblock them "
-			    "(peerfeed unblock %s)\n", to[i], to[i] + 4);
+			    "(peerfeed unblock %s)", to[i], to[i] + 4);
 		else if (strncmp(to[i], "key:", 4) == 0 &&
 		    (pf_keyring_lookup(n->kr, to[i] + 4, &k) != PF_OK ||
 		    k.secret || k.disabled || k.revoked || k.expired))
-			fprintf(stderr, "peerfeed: warning: %s is not a friend's "
+			pf_log("warning: %s is not a friend's "
 			    "key: nobody reads this post there until you add it "
-			    "(peerfeed friend add)\n", to[i]);
+			    "(peerfeed friend add)", to[i]);
 	}
 	pf_group_free(g, ng);
 }
@@ -541,7 +541,7 @@ cli_show(const char *dir, int argc, char **argv)
 	pr.full = 1;
 	if ((e = pf_index_get(n->ix, ref, slash + 1, print_entry, &pr)) ==
 	    PF_ERR_NOTFOUND) {
-		fprintf(stderr, "peerfeed: no post %s\n", argv[1]);
+		pf_log("no post %s", argv[1]);
 		goto out;
 	} else if (e != PF_OK) {
 		cli_fail(argv[1]);

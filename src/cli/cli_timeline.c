@@ -16,6 +16,7 @@
 #include "group.h"
 #include "index.h"
 #include "keyring.h"
+#include "log.h"
 #include "node.h"
 #include "post.h"
 #include "store.h"
@@ -337,8 +338,7 @@ group_filter(struct pf_node *n, const char *name, struct pf_group **g,
 	for (i = 0; i < *ng && strcmp((*g)[i].name, name) != 0; i++)
 		;
 	if (i == *ng) {
-		fprintf(stderr, "peerfeed: --group %s: no such group (peerfeed "
-		    "group list)\n", name);
+		pf_log("--group %s: no such group (peerfeed group list)", name);
 		return 1;
 	}
 	f->members = (*g)[i].members;

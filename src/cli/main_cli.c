@@ -1,13 +1,13 @@
 /* main_cli.c: peerfeed(1), the owner's command line. */
 #include "config.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "log.h"
 #include "pf.h"
 
 static const struct cli_cmd cmds[] = {
@@ -90,9 +90,9 @@ int
 cli_fail(const char *what)
 {
 	if (what != NULL)
-		fprintf(stderr, "peerfeed: %s: %s\n", what, pf_errmsg());
+		pf_log("%s: %s", what, pf_errmsg());
 	else
-		fprintf(stderr, "peerfeed: %s\n", pf_errmsg());
+		pf_log("%s", pf_errmsg());
 	return 1;
 }
 
@@ -105,18 +105,18 @@ cli_read(const char *path, size_t max, const char *what, struct pf_buf *b)
 	int	 rc = 0;
 
 	if (f == NULL) {
-		fprintf(stderr, "peerfeed: %s: %s\n", path, strerror(errno));
+		pf_log_errno("%s", path);
 		return -1;
 	}
 	b->limit = max;
 	while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		if (pf_buf_add(b, chunk, n) != PF_OK) {
-			fprintf(stderr, "peerfeed: %s: larger than %zu bytes: "
-			    "not %s\n", path, max, what);
+			pf_log("%s: larger than %zu bytes: "
+			    "not %s", path, max, what);
 			rc = -1;
 		}
 	if (rc == 0 && ferror(f)) {
-		fprintf(stderr, "peerfeed: %s: %s\n", path, strerror(errno));
+		pf_log_errno("%s", path);
 		rc = -1;
 	}
 	if (f != stdin)
@@ -164,6 +164,7 @@ main(int argc, char **argv)
 	const char		*dir = NULL;
 	int			 ch;
 
+	pf_log_init("peerfeed");
 	while ((ch = getopt_long(argc, argv, "+d:hV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
@@ -188,7 +189,7 @@ main(int argc, char **argv)
 		return usage(0);
 	}
 	if ((c = cli_find(argv[0])) == NULL) {
-		fprintf(stderr, "peerfeed: unknown command \"%s\"\n", argv[0]);
+		pf_log("unknown command \"%s\"", argv[0]);
 		return usage(1);
 	}
 	if (cli_wants_help(argc, argv))

@@ -54,11 +54,10 @@ report(const struct pf_friend *fr, int ok, size_t nposts, void *arg)
 
 	o->done++;
 	if (!ok)
-		fprintf(stderr, "peerfeed-fetch: friend %s (%s): %s\n", fr->fpr,
+		pf_log("friend %s (%s): %s", fr->fpr,
 		    fr->url[0] ? fr->url : "no url", fr->result);
 	else if (o->tty && !o->quiet)
-		fprintf(stderr, "peerfeed-fetch: [%zu] %s: %zu new\n", o->done,
-		    fr->fpr, nposts);
+		pf_log("[%zu] %s: %zu new", o->done, fr->fpr, nposts);
 }
 
 /* A note about a friend (an older post refused, an attachment failed). */
@@ -68,8 +67,7 @@ note(const struct pf_friend *fr, const char *msg, void *arg)
 	struct out *o = arg;
 
 	if (!o->quiet)
-		fprintf(stderr, "peerfeed-fetch: note: friend %s: %s\n", fr->fpr,
-		    msg);
+		pf_log("note: friend %s: %s", fr->fpr, msg);
 }
 
 static void
@@ -80,10 +78,10 @@ summary(const struct pf_fetch_stats *s, int64_t ms)
 	if (s->skipped > 0)
 		snprintf(skipped, sizeof(skipped), ", %zu skipped (blocked)",
 		    s->skipped);
-	printf("peerfeed-fetch: %zu friends: %zu ok (%zu idle), %zu failed%s; "
+	printf("%s: %zu friends: %zu ok (%zu idle), %zu failed%s; "
 	    "%zu posts in %zu pages, %zu attachments, %zu bad signatures, "
-	    "%zu bytes, %.1f s\n", s->friends, s->ok, s->idle, s->failed,
-	    skipped, s->posts, s->pages, s->media, s->badsig, s->bytes,
+	    "%zu bytes, %.1f s\n", pf_log_name(), s->friends, s->ok, s->idle,
+	    s->failed, skipped, s->posts, s->pages, s->media, s->badsig, s->bytes,
 	    (double)ms / 1000);
 }
 
@@ -120,8 +118,7 @@ parse_args(int argc, char **argv, struct args *a, struct pf_fetch_opts *fo,
 		case 'j':
 			jobs = strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || jobs < 1 || jobs > 256) {
-				fprintf(stderr, "peerfeed-fetch: --jobs: a number "
-				    "from 1 to 256\n");
+				pf_log("--jobs: a number from 1 to 256");
 				return 2;
 			}
 			fo->jobs = (int)jobs;
@@ -152,17 +149,16 @@ run(const struct args *a, const struct pf_fetch_opts *fo, struct out *o)
 	if ((e = pf_fetch_open(pf_store_dir(a->dir), a->wait, &f)) != PF_OK) {
 		if (e == PF_ERR_LOCKED) {
 			if (!o->quiet)
-				fprintf(stderr, "peerfeed-fetch: %s; leaving it "
-				    "be\n", pf_errmsg());
+				pf_log("%s; leaving it be", pf_errmsg());
 			return 0;
 		}
-		fprintf(stderr, "peerfeed-fetch: %s\n", pf_errmsg());
+		pf_log("%s", pf_errmsg());
 		return 2;
 	}
 	e = a->url != NULL ? pf_fetch_public(f, fo, a->url, a->fpr, &st) :
 	    pf_fetch_run(f, fo, &st);
 	if (e != PF_OK)
-		fprintf(stderr, "peerfeed-fetch: %s\n", pf_errmsg());
+		pf_log("%s", pf_errmsg());
 	if (e == PF_ERR_CONFIG || e == PF_ERR_INVALID)
 		rc = 2;
 	else {

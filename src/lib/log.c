@@ -1,6 +1,7 @@
 /* log.c: one-line messages to stderr. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,17 +18,47 @@ pf_log_init(const char *progname)
 	prog = slash ? slash + 1 : progname;
 }
 
+const char *
+pf_log_name(void)
+{
+	return prog;
+}
+
+/*
+ * "prog: message[: why]\n" in one write, so lines from several workers do
+ * not interleave.
+ */
+static void
+vlog(const char *why, const char *fmt, va_list ap)
+{
+	char	line[4096];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	if (why != NULL)
+		fprintf(stderr, "%s: %s: %s\n", prog, line, why);
+	else
+		fprintf(stderr, "%s: %s\n", prog, line);
+}
+
 void
 pf_log(const char *fmt, ...)
 {
-	char	line[1024];
 	va_list	ap;
 
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	vlog(NULL, fmt, ap);
 	va_end(ap);
-	/* One write, so lines from several workers do not interleave. */
-	fprintf(stderr, "%s: %s\n", prog, line);
+}
+
+void
+pf_log_errno(const char *fmt, ...)
+{
+	const char	*why = strerror(errno);
+	va_list		 ap;
+
+	va_start(ap, fmt);
+	vlog(why, fmt, ap);
+	va_end(ap);
 }
 
 void
