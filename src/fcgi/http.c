@@ -256,12 +256,8 @@ pf_http_query(const char *query, const char *name, char *out, size_t n)
 			e = decode("", 0, 1, out, n);
 		else
 			e = decode(eq + 1, (size_t)(amp - eq - 1), 1, out, n);
-		if (e != PF_OK) {
-			char msg[256];
-
-			snprintf(msg, sizeof(msg), "%s", pf_errmsg());
-			return pf_err(e, "%s: %s", name, msg);
-		}
+		if (e != PF_OK)
+			return pf_err_ctx(e, "%s", name);
 	}
 	return found ? PF_OK : PF_ERR_NOTFOUND;
 }

@@ -24,17 +24,16 @@ static const char *const *const kind_members[] = {
 };
 
 /*
- * Re-raise the last error with a prefix; a missing required member
- * (PF_ERR_NOTFOUND from json.c) is a malformed request, not a 404.
+ * Re-raise the last error, with context unless it is NULL; a missing
+ * required member (PF_ERR_NOTFOUND from json.c) is a malformed request, not
+ * a 404.
  */
 static enum pf_err
-fail(enum pf_err e, const char *prefix)
+fail(enum pf_err e, const char *ctx)
 {
-	char msg[512];
-
-	snprintf(msg, sizeof(msg), "%s", pf_errmsg());
-	return pf_err(e == PF_ERR_NOTFOUND ? PF_ERR_INVALID : e, "%s%s",
-	    prefix, msg);
+	if (e == PF_ERR_NOTFOUND)
+		e = PF_ERR_INVALID;
+	return ctx != NULL ? pf_err_ctx(e, "%s", ctx) : e;
 }
 
 /*
@@ -74,20 +73,20 @@ check_parties(struct json_object *o, const struct pf_req_want *w,
 	enum pf_err	 e;
 
 	if ((e = pf_json_get_str(o, "from", 1, 64, &s)) != PF_OK)
-		return fail(e, "");
+		return fail(e, NULL);
 	if ((e = pf_fpr_normalize(s, r->from)) != PF_OK)
-		return fail(e, "from: ");
+		return fail(e, "from");
 	if (strcmp(r->from, w->signer) != 0)
 		return pf_err(PF_ERR_FORBIDDEN, "from: is not the key that "
 		    "signed the request");
 	if ((e = pf_json_get_str(o, "to", 1, 64, &s)) != PF_OK)
-		return fail(e, "");
+		return fail(e, NULL);
 	if ((e = pf_fpr_normalize(s, to)) != PF_OK)
-		return fail(e, "to: ");
+		return fail(e, "to");
 	if (strcmp(to, w->self) != 0)
 		return pf_err(PF_ERR_FORBIDDEN, "to: names another node's key");
 	if ((e = pf_json_get_str(o, "aud", 1, 1024, &s)) != PF_OK)
-		return fail(e, "");
+		return fail(e, NULL);
 	if (!aud_listed(w->aud, s))
 		return pf_err(PF_ERR_FORBIDDEN, "aud: not this node's endpoint "
 		    "(%.*s)", (int)strcspn(w->aud, "\n"), w->aud);
@@ -103,7 +102,7 @@ check_fresh(struct json_object *o, const struct pf_req_want *w, struct pf_req *r
 	enum pf_err	 e;
 
 	if ((e = pf_json_get_int(o, "ts", 0, PF_JSON_INT_MAX, &r->ts)) != PF_OK)
-		return fail(e, "");
+		return fail(e, NULL);
 	skew = r->ts - w->now;
 	if (skew > w->window || -skew > w->window)
 		return pf_err(PF_ERR_STALE, "ts: %lld s %s the server clock "
@@ -111,7 +110,7 @@ check_fresh(struct json_object *o, const struct pf_req_want *w, struct pf_req *r
 		    skew < 0 ? "behind" : "ahead of", w->window);
 	if ((e = pf_json_get_str(o, "nonce", PF_NONCE_LEN, PF_NONCE_LEN,
 	    &s)) != PF_OK)
-		return fail(e, "");
+		return fail(e, NULL);
 	if (!pf_hex_lower(s, PF_NONCE_LEN))
 		return pf_err(PF_ERR_INVALID, "nonce: not %d lowercase hex "
 		    "digits", PF_NONCE_LEN);
@@ -131,7 +130,7 @@ check_page(struct json_object *o, const struct pf_req_want *w, struct pf_req *r)
 	r->has_since = 0;
 	if ((e = pf_json_get_str(o, "since", 0, PF_CURSOR_MAX - 1, &s)) == PF_OK) {
 		if ((e = pf_cursor_parse(s, &r->since)) != PF_OK)
-			return fail(PF_ERR_INVALID, "");
+			return fail(PF_ERR_INVALID, NULL);
 		r->has_since = 1;
 	} else if (e != PF_ERR_NOTFOUND)
 		return e;
@@ -155,7 +154,7 @@ check_media(struct json_object *o, struct pf_req *r)
 
 	if ((e = pf_json_get_str(o, "media", PF_SHA256_HEX - 1,
 	    PF_SHA256_HEX - 1, &s)) != PF_OK)
-		return fail(e, "");
+		return fail(e, NULL);
 	if (!pf_hex_lower(s, PF_SHA256_HEX - 1))
 		return pf_err(PF_ERR_INVALID, "media: not a SHA-256 digest (%d "
 		    "lowercase hex digits)", PF_SHA256_HEX - 1);
@@ -175,11 +174,11 @@ pf_req_parse(const char *buf, size_t len, const struct pf_req_want *w,
 	memset(&r, 0, sizeof(r));
 	r.kind = w->kind;
 	if ((e = pf_json_parse(buf, len, PF_REQ_DEPTH, &o)) != PF_OK)
-		return fail(e, "request: ");
+		return fail(e, "request");
 	if ((e = known_members(o, w->kind)) != PF_OK)
 		goto out;
 	if ((e = pf_json_get_int(o, "v", 0, 1000, &v)) != PF_OK) {
-		e = fail(e, "");
+		e = fail(e, NULL);
 		goto out;
 	}
 	if (v != 1) {

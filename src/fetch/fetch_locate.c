@@ -206,7 +206,6 @@ locate_dht(struct pf_fetcher *f, const char *fpr, const char *avoid,
 {
 	struct pf_dht_record	rec;
 	struct pf_nodeinfo	info;
-	char			why[256];
 	size_t			i;
 	int			changed;
 	enum pf_err		e;
@@ -215,9 +214,8 @@ locate_dht(struct pf_fetcher *f, const char *fpr, const char *avoid,
 		return pf_err(PF_ERR_NOTFOUND, "DHT: not used (no dht_bootstrap)");
 	if ((e = fetch_keyring(f)) != PF_OK || (e = pf_dht_record_lookup(f->n,
 	    fpr, DHT_WAIT_MS, NULL, NULL, 0, &rec, &changed)) != PF_OK) {
-		snprintf(why, sizeof(why), "%s", pf_errmsg());
-		return pf_err(e == PF_ERR_NOMEM ? e : PF_ERR_NOTFOUND, "DHT: %s",
-		    why);
+		return pf_err_ctx(e == PF_ERR_NOMEM ? e : PF_ERR_NOTFOUND,
+		    "DHT");
 	}
 	for (i = 0; i < rec.nurls; i++)
 		if (pf_nodeinfo_get(rec.urls[i], PROBE_CONNECT_S, &info) == PF_OK &&
@@ -241,25 +239,16 @@ fetch_locate(struct pf_fetcher *f, const char *fpr, const char *avoid,
 	if ((e = locate_known(f, fpr, avoid, out)) == PF_OK)
 		return e;
 	snprintf(known, sizeof(known), "%s", pf_errmsg());
-	if ((e = locate_lan(f, fpr, avoid, out)) != PF_OK && e != PF_ERR_NOMEM) {
-		char lan[256];
-
-		/* Copied first: pf_err() overwrites the message it formats. */
-		snprintf(lan, sizeof(lan), "%s", pf_errmsg());
-		e = pf_err(e, "%.120s; %s", known, lan);
-	}
+	if ((e = locate_lan(f, fpr, avoid, out)) != PF_OK && e != PF_ERR_NOMEM)
+		e = pf_err(e, "%.120s; %s", known, pf_errmsg());
 #ifdef HAVE_OPENDHT
 	if (e != PF_OK && e != PF_ERR_NOMEM) {
 		char lan[256];
 
 		snprintf(lan, sizeof(lan), "%s", pf_errmsg());
 		if ((e = locate_dht(f, fpr, avoid, out)) != PF_OK &&
-		    e != PF_ERR_NOMEM) {
-			char dht[256];
-
-			snprintf(dht, sizeof(dht), "%s", pf_errmsg());
-			e = pf_err(e, "%s; %s", lan, dht);
-		}
+		    e != PF_ERR_NOMEM)
+			e = pf_err(e, "%s; %s", lan, pf_errmsg());
 	}
 #endif
 	/*

@@ -120,13 +120,10 @@ pf_fetch_images(const char *json, size_t len, struct pf_fetch_image *out,
 static enum pf_err
 need(enum pf_err e, const char *what)
 {
-	char msg[300];
-
 	if (e == PF_OK)
 		return PF_OK;
-	snprintf(msg, sizeof(msg), "%s", pf_errmsg());
-	return pf_err(e == PF_ERR_NOTFOUND ? PF_ERR_INVALID : e, "%s: %s",
-	    what, msg);
+	return pf_err_ctx(e == PF_ERR_NOTFOUND ? PF_ERR_INVALID : e, "%s",
+	    what);
 }
 
 /* The member fpr must be a fingerprint equal to want. */

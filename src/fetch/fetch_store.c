@@ -137,7 +137,6 @@ static enum pf_err
 check_sigs(struct job *j, const struct pf_fetch_page *pg)
 {
 	const struct pf_fetch_post	*p;
-	char				 msg[300];
 	size_t				 i;
 	enum pf_err			 e;
 
@@ -150,9 +149,8 @@ check_sigs(struct job *j, const struct pf_fetch_page *pg)
 		if (e != PF_OK) {
 			if (e == PF_ERR_BADSIG)
 				j->f->stats->badsig++;
-			snprintf(msg, sizeof(msg), "%s", pf_errmsg());
-			return pf_err(e, "post %s: bad signature: %s",
-			    p->post->id, msg);
+			return pf_err_ctx(e, "post %s: bad signature",
+			    p->post->id);
 		}
 	}
 	return PF_OK;

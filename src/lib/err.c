@@ -65,6 +65,18 @@ pf_err(enum pf_err code, const char *fmt, ...)
 	return code;
 }
 
+enum pf_err
+pf_err_ctx(enum pf_err code, const char *fmt, ...)
+{
+	char	ctx[sizeof(lastmsg)];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ctx, sizeof(ctx), fmt, ap);
+	va_end(ap);
+	return pf_err(code, "%s: %s", ctx, pf_errmsg());
+}
+
 const char *
 pf_errmsg(void)
 {

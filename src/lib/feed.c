@@ -325,7 +325,6 @@ window_visit(const struct pf_entry *ent, void *arg)
 {
 	struct window	*w = arg;
 	struct pf_post	*p = NULL;
-	char		 msg[256];
 
 	if (ent->updated_ms > w->newest)
 		w->newest = ent->updated_ms;
@@ -335,10 +334,8 @@ window_visit(const struct pf_entry *ent, void *arg)
 		w->ngone++;
 		return PF_OK;
 	}
-	if (pf_post_parse(ent->json, ent->json_len, &p) != PF_OK) {
-		snprintf(msg, sizeof(msg), "%s", pf_errmsg());
-		return pf_err(PF_ERR_INDEX, "post %s: %s", ent->id, msg);
-	}
+	if (pf_post_parse(ent->json, ent->json_len, &p) != PF_OK)
+		return pf_err_ctx(PF_ERR_INDEX, "post %s", ent->id);
 	if (p->tombstone) {
 		w->ngone++;
 		pf_post_free(p);

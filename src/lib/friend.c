@@ -148,7 +148,7 @@ enum pf_err
 pf_friend_load(struct pf_store *st, const char *fpr, struct pf_friend *out)
 {
 	struct pf_buf	b = { 0 };
-	char		rel[128], msg[300];
+	char		rel[128];
 	enum pf_err	e;
 
 	if (!pf_fpr_valid(fpr))
@@ -156,11 +156,8 @@ pf_friend_load(struct pf_store *st, const char *fpr, struct pf_friend *out)
 		    fpr);
 	friend_rel(rel, sizeof(rel), fpr, "state.json");
 	if ((e = pf_store_read(st, rel, PF_STATE_MAX, &b)) == PF_OK &&
-	    (e = pf_friend_parse(b.data, b.len, fpr, out)) != PF_OK) {
-		/* Copied first: pf_err() overwrites the message it formats. */
-		snprintf(msg, sizeof(msg), "%s", pf_errmsg());
-		e = pf_err(e, "%s: %s", rel, msg);
-	}
+	    (e = pf_friend_parse(b.data, b.len, fpr, out)) != PF_OK)
+		e = pf_err_ctx(e, "%s", rel);
 	pf_buf_free(&b);
 	return e;
 }

@@ -321,7 +321,7 @@ load_own(struct pf_node *n, const char *id, struct pf_post **out)
 	if (e != PF_OK)
 		goto out;
 	if ((e = pf_post_parse(json.data, json.len, &p)) != PF_OK) {
-		e = pf_err(e, "%s: %s", rel, pf_errmsg());
+		e = pf_err_ctx(e, "%s", rel);
 		goto out;
 	}
 	if (p->tombstone) {
@@ -348,7 +348,6 @@ attach(struct pf_node *n, const char *image, struct pf_draft *d,
 {
 	struct pf_buf	 raw = { 0 }, img = { 0 };
 	const char	*base = strrchr(image, '/'), *type;
-	char		 msg[512];
 	enum pf_err	 e;
 
 	base = base ? base + 1 : image;
@@ -356,8 +355,7 @@ attach(struct pf_node *n, const char *image, struct pf_draft *d,
 	    &raw)) != PF_OK)
 		goto out;
 	if ((e = pf_image_prepare(raw.data, raw.len, &img, &type)) != PF_OK) {
-		snprintf(msg, sizeof(msg), "%s", pf_errmsg());
-		e = pf_err(e, "%s: %s", image, msg);
+		e = pf_err_ctx(e, "%s", image);
 		goto out;
 	}
 	if ((e = pf_store_add_media(n->st, "media", img.data, img.len,

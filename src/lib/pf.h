@@ -49,6 +49,13 @@ int		 pf_err_http(enum pf_err);
  */
 enum pf_err	 pf_err(enum pf_err code, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
+/*
+ * Prepend context to the last message, which becomes "<context>: <message>",
+ * and return code: "return pf_err_ctx(e, "post %s", id);" after a call that
+ * failed.  The message is read before it is replaced (no copy needed).
+ */
+enum pf_err	 pf_err_ctx(enum pf_err code, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
 /* The last detail message, or the code's name if none was recorded. */
 const char	*pf_errmsg(void);
 /* Forget the last message (so a stale one is never shown). */

@@ -100,6 +100,13 @@ test_err(void **state)
 	assert_string_equal(pf_err_str(PF_ERR_REPLAY), "replayed request");
 	assert_int_equal(pf_err(PF_ERR_INVALID, "rule %d", 7), PF_ERR_INVALID);
 	assert_string_equal(pf_errmsg(), "rule 7");
+	/* Context goes in front of the message, under the new code. */
+	assert_int_equal(pf_err_ctx(PF_ERR_INDEX, "post %s", "17-0"),
+	    PF_ERR_INDEX);
+	assert_string_equal(pf_errmsg(), "post 17-0: rule 7");
+	assert_int_equal(pf_err_ctx(PF_ERR_INDEX, "%s", "a/b.json"),
+	    PF_ERR_INDEX);
+	assert_string_equal(pf_errmsg(), "a/b.json: post 17-0: rule 7");
 }
 
 static void
