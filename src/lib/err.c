@@ -51,30 +51,41 @@ pf_err_http(enum pf_err e)
 	return errs[e].http;
 }
 
+/*
+ * Set the message to fmt's text, followed by ": <then>" unless then is
+ * NULL.  Formatted aside first: callers may pass pf_errmsg() itself.
+ */
+static void
+vset(const char *then, const char *fmt, va_list ap)
+{
+	char	tmp[sizeof(lastmsg)];
+	int	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+
+	if (then != NULL && n >= 0 && (size_t)n < sizeof(tmp))
+		snprintf(tmp + n, sizeof(tmp) - (size_t)n, ": %s", then);
+	memcpy(lastmsg, tmp, sizeof(lastmsg));
+}
+
 enum pf_err
 pf_err(enum pf_err code, const char *fmt, ...)
 {
-	char	tmp[sizeof(lastmsg)];
 	va_list	ap;
 
-	/* Format aside first: callers may pass pf_errmsg() itself as an argument. */
 	va_start(ap, fmt);
-	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	vset(NULL, fmt, ap);
 	va_end(ap);
-	memcpy(lastmsg, tmp, sizeof(lastmsg));
 	return code;
 }
 
 enum pf_err
 pf_err_ctx(enum pf_err code, const char *fmt, ...)
 {
-	char	ctx[sizeof(lastmsg)];
 	va_list	ap;
 
 	va_start(ap, fmt);
-	vsnprintf(ctx, sizeof(ctx), fmt, ap);
+	vset(pf_errmsg(), fmt, ap);
 	va_end(ap);
-	return pf_err(code, "%s: %s", ctx, pf_errmsg());
+	return code;
 }
 
 const char *
