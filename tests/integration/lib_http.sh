@@ -72,6 +72,7 @@ subst() {
 	sed -e "s|@PEERFEED_SOCKET@|$T/$3.sock|g" \
 	    -e "s|@PEERFEED_PUBLIC@|$T/$3/public|g" \
 	    -e "s|@PEERFEED_LIMITS@|$d/peerfeed-limits.lua|g" \
+	    -e "s|@PEERFEED_ERRORS@|$top_srcdir/conf/lighttpd|g" \
 	    "$1" >"$2"
 }
 

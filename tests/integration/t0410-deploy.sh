@@ -50,6 +50,7 @@ snippet() {
 	sed -e "s|@PEERFEED_SOCKET@|$sock|g" \
 	    -e "s|@PEERFEED_PUBLIC@|/var/lib/peerfeed/public|g" \
 	    -e "s|@PEERFEED_LIMITS@|$IEX/lighttpd/peerfeed-limits.lua|g" \
+	    -e "s|@PEERFEED_ERRORS@|$R$PF_PKGDATADIR/errors|g" \
 	    "$IEX/$1/peerfeed.conf"
 }
 
@@ -91,6 +92,9 @@ server.port = 80
 include "$l/peerfeed.conf"
 EOC
 ok "lighttpd -tt: the snippet" "$LIGHTTPD" -tt -f "$l/lighttpd.conf"
+errfile=$(sed -n 's/.*server.errorfile-prefix = "\(.*\)"/\1/p' "$l/peerfeed.conf")413.html
+ok "lighttpd: its 413 page is installed where the snippet says" \
+    grep -q '<h1>Too large</h1>' "$errfile"
 
 # avahi: well-formed, _peerfeed._tcp on 80 under /peerfeed, nobody named.
 av=$IEX/avahi/peerfeed.service
