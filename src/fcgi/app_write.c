@@ -2,15 +2,14 @@
  * app_write.c: the web page's changes.  Each form becomes the same
  * library call the CLI makes (pf_node_post, pf_node_edit, pf_node_delete,
  * pf_node_friend_add, pf_node_friend_group, pf_keyring_set_disabled), run
- * in a forked child that opens the node as a writer (PF_NODE_WRITE: the
- * store's writer lock, crash recovery, a writable index) and reports the
- * outcome through a pipe.  The child keeps LMDB's rule that an environment
- * is opened once per process: the responder's own read-only one is never
- * used or closed there, and the child leaves with _exit().
+ * in a forked child (pf_child_call()) that opens the node as a writer
+ * (PF_NODE_WRITE: the store's writer lock, crash recovery, a writable
+ * index) and reports the outcome through a pipe.  The child keeps LMDB's
+ * rule that an environment is opened once per process: the responder's own
+ * read-only one is never used or closed there, and the child leaves with
+ * _exit().
  */
 #include "config.h"
-
-#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,59 +31,46 @@
 typedef enum pf_err (*write_fn)(struct pf_node *, const struct pf_form *,
     char *out, size_t outlen);
 
-struct result {
-	int	e;
-	char	msg[512];
-	char	out[128];
+/* run_writer()'s arguments, for its child. */
+struct writer {
+	struct pf_api		*a;
+	const struct pf_form	*f;
+	write_fn		 fn;
 };
+
+/* The child's side: the change on a writer node of its own. */
+static enum pf_err
+writer_child(void *arg, void *res, size_t size)
+{
+	const struct writer	*w = arg;
+	struct pf_node		*n = NULL;
+	enum pf_err		 e;
+
+	e = pf_node_open(pf_store_path(w->a->st), PF_NODE_WRITE, &n);
+	if (e == PF_OK)
+		e = w->fn(n, w->f, res, size);
+	pf_node_close(n);
+	return e;
+}
 
 /* Run fn on a writer node in a child process; out gets its output. */
 static enum pf_err
 run_writer(struct pf_api *a, const struct pf_form *f, write_fn fn, char *out,
     size_t outlen)
 {
-	struct result	 r;
-	struct pf_node	*n = NULL;
-	pid_t		 pid;
-	ssize_t		 got;
-	size_t		 have = 0;
-	int		 p[2], status;
+	struct writer	w = { a, f, fn };
+	char		res[128];
+	enum pf_err	e;
+	int		died;
 
-	if (pipe2(p, O_CLOEXEC) == -1)
-		return pf_err(PF_ERR_SYS, "pipe: %s", strerror(errno));
-	if ((pid = fork()) == -1) {
-		close(p[0]);
-		close(p[1]);
-		return pf_err(PF_ERR_SYS, "fork: %s", strerror(errno));
-	}
-	if (pid == 0) {
-		close(p[0]);
-		memset(&r, 0, sizeof(r));
-		pf_err_clear();
-		r.e = pf_node_open(pf_store_path(a->st), PF_NODE_WRITE, &n);
-		if (r.e == PF_OK)
-			r.e = fn(n, f, r.out, sizeof(r.out));
-		if (r.e != PF_OK)
-			snprintf(r.msg, sizeof(r.msg), "%s", pf_errmsg());
-		pf_node_close(n);
-		(void)!write(p[1], &r, sizeof(r));
-		_exit(0);
-	}
-	close(p[1]);
-	while (have < sizeof(r) && ((got = read(p[0], (char *)&r + have,
-	    sizeof(r) - have)) > 0 || (got == -1 && errno == EINTR)))
-		have += got > 0 ? (size_t)got : 0;
-	close(p[0]);
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
-	if (have != sizeof(r))
+	e = pf_child_call(writer_child, &w, res, sizeof(res), &died);
+	if (died)
 		return pf_err(PF_ERR_SYS, "the writer process died");
-	r.msg[sizeof(r.msg) - 1] = '\0';
-	r.out[sizeof(r.out) - 1] = '\0';
-	if (r.e != PF_OK)
-		return pf_err((enum pf_err)r.e, "%s", r.msg);
+	if (e != PF_OK)
+		return e;
+	res[sizeof(res) - 1] = '\0';
 	if (out != NULL)
-		snprintf(out, outlen, "%s", r.out);
+		snprintf(out, outlen, "%s", res);
 	return PF_OK;
 }
 

@@ -5,14 +5,9 @@
  */
 #include "config.h"
 
-#include <sys/wait.h>
-
-#include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <vips/vips.h>
 
@@ -214,6 +209,23 @@ out:
 	return e;
 }
 
+/* pf_image_check()'s arguments, for its child. */
+struct check_arg {
+	const void	*data;
+	size_t		 len;
+	const char	*type;
+};
+
+static enum pf_err
+check_child(void *arg, void *res, size_t size)
+{
+	const struct check_arg *c = arg;
+
+	(void)res;
+	(void)size;
+	return check(c->data, c->len, c->type);
+}
+
 /*
  * A friend's bytes are decoded in a child process: a decoder that crashes
  * on them takes only the child along, and the caller (the fetcher, which
@@ -222,11 +234,9 @@ out:
 enum pf_err
 pf_image_check(const void *data, size_t len, const char *type)
 {
-	struct { int e; char msg[256]; } r;
-	ssize_t	 got;
-	size_t	 have = 0;
-	pid_t	 pid;
-	int	 p[2], status;
+	struct check_arg	c = { data, len, type };
+	enum pf_err		e;
+	int			died;
 
 	/*
 	 * A child forked after libvips started its threads would wait for
@@ -234,31 +244,9 @@ pf_image_check(const void *data, size_t len, const char *type)
 	 */
 	if (done)
 		return check(data, len, type);
-	if (pipe2(p, O_CLOEXEC) == -1)
-		return pf_err(PF_ERR_SYS, "pipe: %s", strerror(errno));
-	if ((pid = fork()) == -1) {
-		close(p[0]);
-		close(p[1]);
-		return pf_err(PF_ERR_SYS, "fork: %s", strerror(errno));
-	}
-	if (pid == 0) {
-		close(p[0]);
-		memset(&r, 0, sizeof(r));
-		if ((r.e = check(data, len, type)) != PF_OK)
-			snprintf(r.msg, sizeof(r.msg), "%s", pf_errmsg());
-		(void)!write(p[1], &r, sizeof(r));
-		_exit(0);
-	}
-	close(p[1]);
-	while (have < sizeof(r) && ((got = read(p[0], (char *)&r + have,
-	    sizeof(r) - have)) > 0 || (got == -1 && errno == EINTR)))
-		have += got > 0 ? (size_t)got : 0;
-	close(p[0]);
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
-	if (have != sizeof(r))
+	e = pf_child_call(check_child, &c, NULL, 0, &died);
+	if (died)
 		return pf_err(PF_ERR_INVALID, "the picture does not decode: "
 		    "the decoder died");
-	r.msg[sizeof(r.msg) - 1] = '\0';
-	return r.e == PF_OK ? PF_OK : pf_err((enum pf_err)r.e, "%s", r.msg);
+	return e;
 }

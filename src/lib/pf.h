@@ -114,6 +114,17 @@ int		 pf_hexval(int c);
 /* True if s is exactly n lowercase hex digits (a nonce, a SHA-256). */
 int		 pf_hex_lower(const char *s, size_t n);
 
+/*
+ * Run fn(arg, res, size) in a forked child and wait for it: a crash or a
+ * thread it starts stays there.  The child's code and message (pf_errmsg())
+ * and the size bytes of res come back through a pipe (res may be NULL when
+ * size is 0).  Returns fn's code with its message; PF_ERR_SYS if the pipe or
+ * the fork failed, or with *died set if the child died before it answered.
+ */
+typedef enum pf_err (*pf_child_fn)(void *arg, void *res, size_t size);
+enum pf_err	 pf_child_call(pf_child_fn fn, void *arg, void *res, size_t size,
+		    int *died);
+
 /* Initialize libgcrypt once (every user of it calls this first). */
 void		 pf_gcry_init(void);
 /* Lowercase hex SHA-256 of a buffer. */

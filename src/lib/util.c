@@ -1,11 +1,19 @@
-/* util.c: clock, RFC 3339 times, fingerprints, post ids, SHA-256. */
+/*
+ * util.c: clock, RFC 3339 times, fingerprints, post ids, SHA-256, a call
+ * in a child process.
+ */
 #include "config.h"
 
+#include <sys/wait.h>
+
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <gcrypt.h>
 
@@ -200,4 +208,75 @@ pf_sha256_hex(const void *p, size_t n, char out[PF_SHA256_HEX])
 		out[2 * i + 1] = hex[md[i] & 15];
 	}
 	out[64] = '\0';
+}
+
+/* What a child of pf_child_call() sends before its result. */
+struct child_head {
+	int	e;
+	char	msg[512];
+};
+
+/* Read up to n bytes from fd into buf; the count read. */
+static size_t
+read_all(int fd, void *buf, size_t n)
+{
+	size_t	have = 0;
+	ssize_t	got;
+
+	while (have < n && ((got = read(fd, (char *)buf + have,
+	    n - have)) > 0 || (got == -1 && errno == EINTR)))
+		have += got > 0 ? (size_t)got : 0;
+	return have;
+}
+
+/* The child's side: run fn, send its outcome, leave without atexit(). */
+static void
+child_run(int fd, pf_child_fn fn, void *arg, void *res, size_t size)
+{
+	struct child_head h;
+
+	memset(&h, 0, sizeof(h));
+	if (size > 0)
+		memset(res, 0, size);
+	pf_err_clear();
+	if ((h.e = fn(arg, res, size)) != PF_OK)
+		snprintf(h.msg, sizeof(h.msg), "%s", pf_errmsg());
+	(void)!write(fd, &h, sizeof(h));
+	if (size > 0)
+		(void)!write(fd, res, size);
+	_exit(0);
+}
+
+enum pf_err
+pf_child_call(pf_child_fn fn, void *arg, void *res, size_t size, int *died)
+{
+	struct child_head	h;
+	size_t			have;
+	pid_t			pid;
+	int			p[2], status;
+
+	*died = 0;
+	if (pipe2(p, O_CLOEXEC) == -1)
+		return pf_err(PF_ERR_SYS, "pipe: %s", strerror(errno));
+	if ((pid = fork()) == -1) {
+		close(p[0]);
+		close(p[1]);
+		return pf_err(PF_ERR_SYS, "fork: %s", strerror(errno));
+	}
+	if (pid == 0) {
+		close(p[0]);
+		child_run(p[1], fn, arg, res, size);
+	}
+	close(p[1]);
+	if ((have = read_all(p[0], &h, sizeof(h))) == sizeof(h))
+		have += read_all(p[0], res, size);
+	close(p[0]);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (have != sizeof(h) + size) {
+		*died = 1;
+		return pf_err(PF_ERR_SYS, "the child process died");
+	}
+	h.msg[sizeof(h.msg) - 1] = '\0';
+	return h.e == PF_OK ? PF_OK : pf_err((enum pf_err)h.e, "%s", h.msg);
 }
