@@ -3,7 +3,8 @@
  * resource: api_info.c (GET /), api_key.c (GET /key), api_feed.c (GET and
  * POST /feed, GET /feed.atom), api_media.c (GET /media/<sha256>, POST
  * /media).
- * Handlers fill a struct pf_http_resp and return PF_OK, or return an error
+ * Handlers take param, the captured path segment (media) or NULL.
+ * They fill a struct pf_http_resp and return PF_OK, or return an error
  * that pf_route_dispatch() turns into a 4xx/5xx with a JSON body; they
  * never write to the connection themselves.
  */
@@ -42,6 +43,7 @@ struct pf_api {
 	int			 groups_ok;	/* groups is current */
 };
 
+/* api_feed.c */
 /* Free what the handlers cached in a (key, groups, the keyring watch). */
 void		 pf_api_close(struct pf_api *);
 
@@ -90,22 +92,29 @@ enum pf_err	 pf_api_private_reply(struct pf_api *, const char *to,
 		    const void *plain, size_t len, int armor,
 		    struct pf_http_resp *resp);
 
-/* The handlers; param is the captured path segment (media) or NULL. */
-enum pf_err	 pf_api_info(struct pf_api *, const struct pf_http_req *,
-		    const char *param, struct pf_http_resp *);
-enum pf_err	 pf_api_key(struct pf_api *, const struct pf_http_req *,
-		    const char *param, struct pf_http_resp *);
 enum pf_err	 pf_api_feed_get(struct pf_api *, const struct pf_http_req *,
 		    const char *param, struct pf_http_resp *);
 enum pf_err	 pf_api_feed_post(struct pf_api *, const struct pf_http_req *,
 		    const char *param, struct pf_http_resp *);
 enum pf_err	 pf_api_atom(struct pf_api *, const struct pf_http_req *,
 		    const char *param, struct pf_http_resp *);
+
+/* api_info.c */
+enum pf_err	 pf_api_info(struct pf_api *, const struct pf_http_req *,
+		    const char *param, struct pf_http_resp *);
+
+/* api_key.c */
+enum pf_err	 pf_api_key(struct pf_api *, const struct pf_http_req *,
+		    const char *param, struct pf_http_resp *);
+
+/* api_media.c */
 enum pf_err	 pf_api_media(struct pf_api *, const struct pf_http_req *,
 		    const char *param, struct pf_http_resp *);
 enum pf_err	 pf_api_media_post(struct pf_api *, const struct pf_http_req *,
 		    const char *param, struct pf_http_resp *);
-/* The owner's web page under /app (app.c; app.h has the rest). */
+
+/* app.c */
+/* The owner's web page under /app (app.h has the rest). */
 enum pf_err	 pf_app(struct pf_api *, const struct pf_http_req *,
 		    const char *param, struct pf_http_resp *);
 /*
