@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/cli/main_cli.c src/cli/cli_admin.c src/lib/node.c src/lib/keyring.c src/lib/store.c src/lib/qr.c
 # t0100-init: a node's identity: init, refusals, id in every form, --help.
 . "$(dirname "$0")/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/cli/cli_post.c src/lib/node.c src/lib/post.c src/lib/post_build.c src/lib/envelope.c src/lib/store.c doc/schema/post.json
 # t0110-posts: every post kind, audiences, edits, deletes; every file is
 # signed (plain gpg verifies it) and valid against the published schemas.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: doc/schema/post.json doc/schema/common.json doc/schema/note.json doc/schema/event.json doc/schema/like.json doc/schema/activity.json doc/schema/tombstone.json
 # t0120-schema.sh: doc/schema (JSON Schema 2020-12, checked by ajv) and the
 # fixtures agree: every valid post is accepted, and every invalid one is
 # refused, except the "parse-" files (duplicate keys, NUL, bad UTF-8, depth:

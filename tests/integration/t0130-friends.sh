@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/cli/cli_friend.c src/lib/node_friend.c src/lib/keyring.c src/lib/group.c src/lib/friend.c
 # t0130-friends: friends, groups and blocks live in the keyring, where plain
 # gpg sees them; bad key files are refused.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/cli/cli_admin.c src/lib/node.c src/lib/index.c src/lib/index_put.c src/lib/index_feed.c
 # t0140-reindex: the index is a cache of the files: deleting it and running
 # reindex gives the same answers; hand-made files are picked up, broken ones
 # named and kept; check finds every difference; 10,000 posts page correctly.

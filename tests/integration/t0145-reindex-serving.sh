@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/cli/cli_admin.c src/cli/cli_status.c src/lib/node.c src/lib/index.c src/lib/index_nonce.c src/fcgi/main_fcgi.c src/fcgi/api_feed.c
 # t0145-reindex-serving: `peerfeed reindex` while four responder processes
 # (spawn-fcgi -F 4 behind nginx) serve a friend's concurrent polls: every
 # poll is answered, new posts, edits and deletions made after the reindex

@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/cli/cli_post.c src/lib/node.c src/lib/store.c src/lib/index_put.c
 # t0150-crash: kill -9 at every write point of post, edit and delete (strace
 # injects SIGKILL at the Nth fsync/rename/unlink/write of the CLI itself,
 # lib_crash.sh); after the next writer's recovery the store is clean and

@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/cli/cli_post.c src/cli/main_cli.c src/lib/when.c src/lib/post_build.c
 # t0165-edges: the CLI's friendly edges (issue 16): `post --type event`
 # takes the type in any case and an unknown one is told the types; event
 # times typed as "2026-12-24 18:00" are the owner's time zone (timezone in

@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/cli/cli_timeline.c src/lib/timeline.c src/lib/when.c
 # t0170-timeline: peerfeed timeline as people read it (issue 16), three
 # nodes through nginx: a post takes a header line (author, relative time,
 # audience) and its content; likes are counted on the post they like

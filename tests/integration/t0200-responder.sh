@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/fcgi/main_fcgi.c src/fcgi/http.c src/fcgi/route.c src/fcgi/api_info.c src/fcgi/api_key.c src/fcgi/api_feed.c src/fcgi/api_media.c src/lib/feed.c src/lib/index_feed.c conf/nginx/peerfeed.conf conf/lighttpd/peerfeed.conf
 # t0200-responder: the public endpoints of peerfeed.fcgi through real nginx
 # and real lighttpd loading the shipped snippets: node info, /key, feed
 # paging, the static latest page, Atom, media, and more than 100

@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/fcgi/api_feed.c src/lib/index_feed.c src/lib/index_put.c src/lib/feed.c
 # t0205-same-ms: two changes of one millisecond, split by a page border,
 # through the real responder behind nginx.  The node never gives two of its
 # own changes one millisecond (each is after the last), so the tie is made

@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/fcgi/api_feed.c src/fcgi/api_media.c src/fcgi/req.c src/lib/envelope.c src/lib/group.c src/lib/index_feed.c src/lib/index_nonce.c
 # t0210-private: the private POST /feed exchange through nginx and lighttpd,
 # with the request built and the response decrypted by plain gpg and curl
 # (so the wire format does not depend on our client code).  Identities: the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/fcgi/api_feed.c src/fcgi/api_media.c src/lib/envelope.c src/lib/keyring.c
 # t0215-private-oracle: the Peerfeed-From hint is not an oracle (issue 13
 # items 1 and 2, doc/PROTOCOL.md "Private requests").  Until a good
 # signature by a friend has verified, the answer to a POST /feed or POST

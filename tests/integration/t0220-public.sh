@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/lib/feed.c src/lib/feed_html.c src/lib/feed_page.c src/lib/qr.c src/fcgi/api_info.c src/fcgi/api_feed.c src/fcgi/api_media.c conf/nginx/peerfeed.conf conf/lighttpd/peerfeed.conf
 # t0220-public: the Atom feed as a feed reader sees it (python3-feedparser:
 # entry links to the post pages, images as enclosures, a link post's URL,
 # a place's map link, event times, likes and activities as sentences) and

@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/fcgi/budget.c src/fcgi/api_feed.c src/fcgi/app.c conf/nginx/peerfeed.conf conf/nginx/peerfeed-limits.conf conf/lighttpd/peerfeed.conf conf/lighttpd/peerfeed-limits.lua
 # t0230-limits: the rate limits that are on by default (issue 13 items 3
 # and 4; doc/INSTALL.md "Rate limits", PROTOCOL.md "Errors"), through the
 # shipped files as they are (LIMITS=shipped: nginx's snippet and

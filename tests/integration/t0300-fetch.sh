@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/fetch/main_fetch.c src/fetch/fetch.c src/fetch/fetch_job.c src/fetch/fetch_page.c src/fetch/fetch_store.c src/fetch/fetch_media.c src/lib/net.c src/lib/nodeinfo.c src/fcgi/api_feed.c src/fcgi/api_media.c src/cli/cli_friend.c
 # t0300-fetch: two real nodes (own state dir, GNUPGHOME, responder, nginx
 # each) talking end to end: friend add by URL, posts to public, a group
 # and a key reach exactly the right node, with their images (public ones

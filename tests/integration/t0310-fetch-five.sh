@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/fetch/fetch.c src/fetch/fetch_store.c src/fcgi/api_feed.c src/lib/group.c
 # t0310-fetch-five: five real nodes, everyone a friend of everyone.  Each
 # posts to public, to a group holding some of the others, and to one key;
 # after every node fetched, each post is on exactly the nodes it names.

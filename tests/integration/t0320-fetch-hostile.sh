@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/fetch/fetch.c src/fetch/fetch_job.c src/fetch/fetch_page.c src/fetch/fetch_store.c src/fetch/fetch_media.c src/fetch/main_fetch.c src/lib/net.c src/lib/envelope_post.c src/lib/image.c
 # t0320-fetch-hostile: one good friend and seven bad ones: a node that is
 # down, one that accepts and never answers, one that sends a 2 GB body,
 # one whose correctly signed page carries a post by someone else, one that

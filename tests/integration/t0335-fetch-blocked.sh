@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/fetch/fetch.c src/fetch/main_fetch.c src/cli/cli_friend.c src/cli/cli_status.c
 # t0335-fetch-blocked: a blocked friend is skipped by peerfeed-fetch (issue
 # 16): the run exits 0 with a note and a "skipped" count instead of failing
 # every cron run, `peerfeed status` shows why, and unblocking fetches again.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: Makefile.am man/ doc/ doc/schema/
 # t0400-install: make install DESTDIR= puts the programs, man pages,
 # documents, schemas and examples at their FHS paths with the install
 # paths filled in; the installed programs run; the man pages render

@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: deploy/systemd/ deploy/cron.d/ deploy/avahi/peerfeed.service conf/nginx/peerfeed.conf conf/lighttpd/peerfeed.conf doc/INSTALL.md
 # t0410-deploy: the deployment files as installed and as doc/INSTALL.md
 # uses them: systemd-analyze verify on the units (pointed at the programs
 # and man pages installed in a DESTDIR), nginx -t on INSTALL.md's TLS

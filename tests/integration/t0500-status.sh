@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/cli/cli_status.c src/lib/nodeinfo.c src/lib/conf.c
 # t0500-status: peerfeed status and doctor on a healthy node behind nginx,
 # then on broken ones: each problem is named with what to do about it.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/cli/cli_archive.c src/cli/archive.c src/cli/keyring_backup.c src/cli/tar.c src/lib/index_nonce.c
 # t0510-archive: peerfeed export / import.  A node restored from its archive
 # onto a fresh directory is the same node; hostile archives are refused with
 # a clear error and leave nothing behind.  The nonces of private requests

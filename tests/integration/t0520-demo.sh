@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: deploy/demo
 # t0520-demo: deploy/demo end to end: two nodes behind nginx, bob fetches
 # alice, a second start says it runs, `deploy/demo stop` stops everything
 # it started and frees the ports; the image post is a real PNG, alice's

@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/fcgi/app.c src/fcgi/app_form.c src/fcgi/app_html.c src/fcgi/app_timeline.c src/fcgi/app_session.c src/fcgi/app_write.c src/cli/cli_passwd.c src/lib/passwd.c conf/nginx/peerfeed.conf conf/lighttpd/peerfeed.conf conf/lighttpd/status-413.html
 # t0600-app: the owner's web page (BASE/app/) through real nginx and the
 # real responder, with curl alone: no JavaScript is needed for any of it.
 # peerfeed passwd --stdin sets the password; a stranger (no cookie, a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/fcgi/app.c src/fcgi/app_form.c src/fcgi/app_html.c src/fcgi/app_timeline.c src/fcgi/app_session.c src/fcgi/app_write.c
 # t0610-app-browser: the owner's web page in a real browser.  Debian's
 # chromium, headless and with JavaScript off, driven by playwright-core
 # (tests/browser/app.cjs) against a node behind real nginx on loopback:

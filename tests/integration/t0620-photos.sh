@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/lib/image.c src/cli/cli_post.c src/lib/node.c
 # t0620-photos: pictures are decoded, not judged by their name
 # (doc/PROTOCOL.md "Types", Images; src/image.c).  A phone photo (a JPEG
 # made with cjpeg, GPS position, orientation tag, XMP and camera make

@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/lib/markdown.c src/fcgi/app_timeline.c src/fcgi/app_write.c src/cli/cli_post.c
 # t0630-markdown: markdown posts (doc/PROTOCOL.md "Types", Note
 # mediaType).  `peerfeed post --markdown` and the web page's Markdown
 # checkbox store the text with mediaType text/markdown; the owner's web

@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/lib/mdns.c src/fetch/fetch_locate.c src/cli/cli_discover.c deploy/avahi/peerfeed.service
 # t0700-mdns: friends found on the LAN by mDNS (issue 8).  Two hosts, each
 # a network namespace joined by a veth pair, each with its own D-Bus system
 # bus and avahi-daemon.  Host B runs node b behind nginx on port 80 and

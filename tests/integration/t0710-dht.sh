@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/lib/dht.c src/lib/dht_record.c src/cli/cli_dht.c src/fetch/fetch_locate.c
 # t0710-dht: discovery through the OpenDHT network.  Three real dhtnode
 # processes on loopback UDP ports make a small DHT; node a (responder and
 # nginx on loopback) publishes its signed record through one of them; b,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/lib/urls.c src/lib/conf.c src/fcgi/api_info.c src/fcgi/api_feed.c src/fcgi/req.c
 # t0715-urls: a node with several base URLs (issue 15; doc/PROTOCOL.md,
 # "Base URL").  peerfeed.conf's url lists two, the first one dead;
 # reach.json (kept by `peerfeed reach`) adds a third.  GET / lists them

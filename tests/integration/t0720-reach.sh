@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/cli/cli_reach.c src/cli/reach.c src/cli/reach_upnp.c src/cli/reach_natpmp.c src/cli/cli_status.c
 # t0720-reach: peerfeed reach with a real home router (issue 15).  Three
 # network namespaces: "home" (node a behind nginx), "router" (NAT in
 # nftables, Debian's miniupnpd with UPnP-IGD and NAT-PMP, secure_mode) and

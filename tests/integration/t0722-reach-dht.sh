@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/cli/reach.c src/cli/cli_dht.c src/lib/dht_record.c src/fetch/fetch_locate.c
 # t0722-reach-dht: a node behind a home router found through the DHT
 # (issue 15).  The home network of t0720 (lib_reach.sh) and a real
 # dhtnode in the "internet" namespace.  peerfeed reach maps a's port on

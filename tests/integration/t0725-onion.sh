@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/cli/reach_onion.c src/cli/cli_reach.c src/lib/net.c src/fetch/fetch_locate.c src/lib/node_friend.c src/fcgi/app.c
 # t0725-onion: the onion method of peerfeed reach and the fetcher's way to
 # .onion URLs (issue 15; doc/PROTOCOL.md "Base URL", doc/INSTALL.md
 # "Friends on other networks").  With reach = onion, peerfeed reach writes

@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/cli/reach_onion.c src/cli/cli_reach.c src/lib/net.c
 # t0726-tor: the onion service with a real tor (issue 15; doc/INSTALL.md
 # "Friends on other networks"), run by `make check-tor`, not `make check`
 # (bootstrapping takes 30 s to over 2 minutes here).  A private Tor network

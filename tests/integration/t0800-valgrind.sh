@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/fcgi/main_fcgi.c src/fcgi/http.c src/fcgi/api_feed.c src/fcgi/api_media.c src/fetch/fetch.c src/cli/main_cli.c
 # t0800-valgrind: the responder loop under valgrind behind real nginx.  A
 # few hundred mixed requests (node info, /key, public feed pages with and
 # without since, Atom, media, 304 idle polls, private POST /feed and

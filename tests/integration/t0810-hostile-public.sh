@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/fcgi/http.c src/fcgi/route.c src/fcgi/api_info.c src/fcgi/api_key.c src/fcgi/api_feed.c src/fcgi/api_media.c conf/nginx/peerfeed.conf
 # t0810-hostile-public: the public endpoints (GET /, /key, /feed with query
 # strings, /feed.atom, /media/<sha256>) against the hostile-input corpus in
 # tests/hostile/public/, at least 100 cases each, sent as raw bytes through

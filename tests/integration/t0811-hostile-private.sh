@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/fcgi/api_feed.c src/fcgi/api_media.c src/fcgi/req.c src/lib/envelope.c src/lib/index_nonce.c
 # t0811-hostile-private: POST /feed and POST /media against the hostile
 # corpus in tests/hostile/private/ (at least 250 cases): each request is
 # built from its recipe with plain gpg (one home holding every requester's

@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/fetch/fetch_job.c src/fetch/fetch_page.c src/fetch/fetch_store.c src/fetch/fetch_media.c src/lib/net.c src/lib/envelope.c src/lib/envelope_post.c
 # t0812-hostile-fetch: the fetcher's view of hostile friends, one case of
 # tests/hostile/fetch/ per friend (at least 100 cases): huge, slow and
 # broken answers, redirect loops, wrong content types, forged and extra

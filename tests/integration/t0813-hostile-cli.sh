@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/cli/cli_admin.c src/cli/cli_post.c src/lib/node.c src/lib/post.c src/lib/json.c
 # t0813-hostile-cli: the owner's CLI against tests/hostile/cli/ (at least 50
 # cases).  Post files edited by hand in posts/ (bad JSON, NUL, duplicate
 # keys, an id that is not the file name, someone else's attributedTo, a

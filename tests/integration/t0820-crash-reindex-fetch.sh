@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/lib/node.c src/lib/index.c src/lib/store.c src/fetch/fetch_store.c
 # t0820-crash-reindex-fetch: kill -9 at every write point of `peerfeed
 # reindex` and of peerfeed-fetch storing a friend's posts (strace injects
 # SIGKILL at the Nth call of each write system call, lib_crash.sh, as in

@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/lib/store.c src/lib/index_put.c src/lib/node.c src/fetch/fetch_store.c src/fcgi/api_feed.c
 # t0830-diskfull: a whole node (state dir, keyring, index) on a small tmpfs
 # that is then filled up.  post, edit, delete, peerfeed-fetch and reindex
 # each fail with an error naming the full disk, change no file, leave no

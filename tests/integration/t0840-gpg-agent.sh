@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/lib/envelope.c src/lib/keyring.c src/fcgi/api_feed.c src/fetch/fetch_job.c src/cli/cli_post.c
 # t0840-gpg-agent: the node's gpg-agent dies in the middle of a request.
 # The agent is stopped (SIGSTOP), so the request's gpg is surely waiting
 # on it, then killed (SIGKILL).  A friend's private poll then fails cleanly

@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/lib/index.c src/lib/index_put.c src/fcgi/api_feed.c src/fetch/fetch_store.c
 # t0850-mapfull: indexes made with the smallest map PEERFEED_INDEX_MAPSIZE
 # allows (64 KiB) fill up while posting (with a responder reading the same
 # index), while reindexing and while the fetcher stores a friend's posts:

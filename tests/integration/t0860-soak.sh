@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/fcgi/main_fcgi.c src/fcgi/http.c src/fcgi/api_feed.c src/fcgi/api_key.c src/fcgi/api_info.c src/fetch/fetch.c
 # t0860-soak: four responder processes behind nginx under a bounded load
 # (PF_SOAK_SECONDS, default 60, after a 10 s warm-up) of public requests
 # from four client threads, while the owner posts every second and a

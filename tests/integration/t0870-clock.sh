@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/fcgi/req.c src/fcgi/api_feed.c src/lib/node.c src/lib/index_feed.c src/fetch/main_fetch.c
 # t0870-clock: clocks that are off.
 #  - A friend's private request whose ts is more than the window (300 s)
 #    off the owner's clock gets a 400 whose JSON error names the skew, its

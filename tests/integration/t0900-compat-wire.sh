@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/fcgi/api_feed.c src/fcgi/api_media.c src/fetch/fetch.c src/fetch/fetch_page.c src/lib/post.c
 # t0900-compat-wire: mixed versions keep talking (doc/PROTOCOL.md,
 # "Compatibility").  v0.1.0, built from the repository's history
 # (lib_compat.sh), and the current programs exchange posts both ways

@@ -1,4 +1,5 @@
 #!/bin/bash
+# covers: src/lib/store.c src/cli/cli_status.c src/cli/cli_timeline.c src/fetch/fetch_store.c
 # t0910-compat-upgrade: a state directory made by v0.1.0 (lib_compat.sh)
 # keeps working under the current programs (doc/CHANGES.md): posts of every
 # kind, friends, groups, a block, the web password, fetched friends' posts
