@@ -424,10 +424,7 @@ idle_poll(struct pf_api *a, const struct pf_http_req *req,
 static enum pf_err
 query_fail(void)
 {
-	char msg[256];
-
-	snprintf(msg, sizeof(msg), "%s", pf_errmsg());
-	return pf_err(PF_ERR_INVALID, "%s", msg);
+	return pf_err(PF_ERR_INVALID, "%s", pf_errmsg());
 }
 
 /* Parse the public query: since (absent: latest page) and limit. */

@@ -196,16 +196,6 @@ pkt_skip(const unsigned char *p, size_t n, size_t *off, size_t blen,
 	}
 }
 
-/* Re-file the last message under code (pre-check failures). */
-static enum pf_err
-refile(enum pf_err code, const char *what)
-{
-	char msg[512];
-
-	snprintf(msg, sizeof(msg), "%s", pf_errmsg());
-	return pf_err(code, "%s: %s", what, msg);
-}
-
 /*
  * (d) post signatures: a detached signature is exactly one signature
  * packet, so no literal data can ride along and make gpg verify that
@@ -222,7 +212,7 @@ pf_envelope_precheck_sig(const void *sig, size_t len)
 	if ((e = pf_pgp_dearmor(sig, len, "SIGNATURE", &bin)) != PF_OK ||
 	    (e = pf_pgp_header((unsigned char *)bin.data, bin.len, &off, &tag,
 	    &blen, &partial)) != PF_OK) {
-		e = refile(PF_ERR_BADSIG, "not a detached signature");
+		e = pf_err_ctx(PF_ERR_BADSIG, "not a detached signature");
 		goto out;
 	}
 	if (tag != PKT_SIG || partial)
@@ -388,7 +378,7 @@ pf_envelope_precheck_binds(const void *data, size_t len, const void *sig,
 	e = PF_OK;
 	goto out;
 bad:
-	e = refile(PF_ERR_BADSIG, "not a detached signature");
+	e = pf_err_ctx(PF_ERR_BADSIG, "not a detached signature");
 out:
 	gcry_md_close(h);
 	pf_buf_free(&bin);
@@ -436,7 +426,7 @@ pf_envelope_precheck_msg(const void *msg, size_t len,
 	enum pf_err	 e;
 
 	if ((e = pf_pgp_dearmor(msg, len, "MESSAGE", &bin)) != PF_OK) {
-		e = refile(PF_ERR_CRYPTO, "not an OpenPGP message");
+		e = pf_err_ctx(PF_ERR_CRYPTO, "not an OpenPGP message");
 		goto out;
 	}
 	p = (unsigned char *)bin.data;
@@ -448,7 +438,7 @@ pf_envelope_precheck_msg(const void *msg, size_t len,
 			/* A signed-only message is named as such, not corrupt. */
 			e = tag != -1 && tag != PKT_PKESK && tag != PKT_SEIPD &&
 			    tag != PKT_AEAD ? precheck_packet(keyids, p, 0, tag,
-			    &npkesk, &ndata) : refile(PF_ERR_CRYPTO,
+			    &npkesk, &ndata) : pf_err_ctx(PF_ERR_CRYPTO,
 			    "corrupt message");
 			goto out;
 		}
