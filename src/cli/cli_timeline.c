@@ -71,6 +71,15 @@ name_of(struct tl *t, const char *fpr)
 	return nm->name;
 }
 
+/* --json's "name": the key's whole user id as the keyring has it, or the
+ * fingerprint (what v0.1.0 printed: scripts read it). */
+static const char *
+uid_of(struct tl *t, const char *fpr, struct pf_keyinfo *k)
+{
+	return pf_keyring_lookup(t->n->kr, fpr, k) == PF_OK &&
+	    k->uid[0] != '\0' ? k->uid : fpr;
+}
+
 /* The name of the author of "FPR/ID". */
 static const char *
 ref_author(struct tl *t, const char *ref)
@@ -266,6 +275,7 @@ static enum pf_err
 print_json(const struct pf_entry *en, void *arg)
 {
 	struct tl	*t = arg;
+	struct pf_keyinfo k;
 	struct pf_buf	 b = { 0 };
 	enum pf_err	 e;
 
@@ -277,7 +287,7 @@ print_json(const struct pf_entry *en, void *arg)
 	    "{\"author\": ")) == PF_OK &&
 	    (e = pf_buf_json_str(&b, en->author)) == PF_OK &&
 	    (e = pf_buf_addstr(&b, ", \"name\": ")) == PF_OK &&
-	    (e = pf_buf_json_str(&b, name_of(t, en->author))) == PF_OK &&
+	    (e = pf_buf_json_str(&b, uid_of(t, en->author, &k))) == PF_OK &&
 	    (e = pf_buf_addstr(&b, ", \"post\": ")) == PF_OK &&
 	    (e = pf_buf_add(&b, en->json, en->json_len)) == PF_OK)
 		printf("%s}", b.data);

@@ -55,15 +55,15 @@ seen() {	# seen RUN NODE: posts, friends, groups, timeline, password
 	$1 pf "$2" friend list
 	$1 pf "$2" group list
 	# The timeline as data, not as text (whose layout may change): each
-	# entry's author and post, every member of it, one line an entry.
-	# ("name" is left out: it is the keyring's display of the author.)
+	# entry's author, its name (the key's user id) and post, every
+	# member of it, one line an entry.
 	$1 pf "$2" timeline --json | tl_lines
 	$1 pf "$2" status | grep "web page"
 }
 tl_lines() {	# timeline --json on stdin: "timeline FPR ID POST" a line
 	python3 -c 'import json, sys
 for e in json.load(sys.stdin)["posts"]:
-    print("timeline", e["author"], e["post"]["id"],
+    print("timeline", e["author"], json.dumps(e["name"]), e["post"]["id"],
           json.dumps(e["post"], sort_keys=True))'
 }
 seen old o >"$T/seen.old" 2>&1 || exit 99
