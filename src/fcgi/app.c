@@ -26,6 +26,7 @@
 #include "api.h"
 #include "app.h"
 #include "http.h"
+#include "image.h"
 #include "index.h"
 #include "passwd.h"
 #include "post.h"
@@ -243,39 +244,44 @@ get_friends(struct ctx *c)
 	return pf_app_html_friends(&c->resp->body, &c->pg);
 }
 
+/* The kinds of picture the page shows, by the extension of its URL. */
+static const char *const media_types[][2] = {
+	{ "png", "image/png" }, { "jpg", "image/jpeg" },
+	{ "gif", "image/gif" }, { "webp", "image/webp" },
+	{ "avif", "image/avif" },
+};
+#define NMEDIA_TYPES	(sizeof(media_types) / sizeof(media_types[0]))
+
 /*
- * GET /app/media/<FPR>-<SHA256>.<ext>: an attachment of an own post
- * (media/) or a friend's (friends/<FPR>/media/), as an image.
+ * Make the missing thumbnail of media/<sha> (or a friend's copy, rel) of
+ * the given type, checked in a child process (image.c): the responder
+ * itself never runs libvips, it forks its writers.  A picture stored
+ * before thumbnails existed gets one on its first view.
  */
 static enum pf_err
-get_media(struct ctx *c, const char *seg)
+make_thumb(struct ctx *c, const char *rel, const char *sha, const char *type)
 {
-	static const char *const types[][2] = {
-		{ "png", "image/png" }, { "jpg", "image/jpeg" },
-		{ "gif", "image/gif" }, { "webp", "image/webp" },
-		{ "avif", "image/avif" },
-	};
-	char		 fpr[PF_FPR_MAX], sha[PF_SHA256_HEX], rel[200], *path;
-	const char	*dash = strchr(seg, '-'), *dot;
+	struct pf_buf	data = { 0 }, thumb = { 0 };
+	enum pf_err	e;
+
+	if ((e = pf_store_read(c->a->st, rel, (size_t)c->a->conf->media_max,
+	    &data)) == PF_OK &&
+	    (e = pf_image_check(data.data, data.len, type, &thumb)) == PF_OK &&
+	    thumb.len > 0)
+		e = pf_store_add_thumb(c->a->st, sha, thumb.data, thumb.len);
+	pf_buf_free(&data);
+	pf_buf_free(&thumb);
+	return e;
+}
+
+/* Open DIR/rel read-only into the answer, of the given type. */
+static enum pf_err
+send_file(struct ctx *c, const char *rel, const char *type)
+{
 	struct stat	 sb;
-	size_t		 i;
+	char		*path;
 	int		 fd;
 
-	if (dash == NULL || (size_t)(dash - seg) >= PF_FPR_MAX ||
-	    (dot = strchr(dash, '.')) == NULL || dot - dash - 1 != 64)
-		return fail_page(c, pf_err(PF_ERR_NOTFOUND, "no such file"));
-	snprintf(fpr, sizeof(fpr), "%.*s", (int)(dash - seg), seg);
-	snprintf(sha, sizeof(sha), "%.64s", dash + 1);
-	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (strcmp(dot + 1, types[i][0]) == 0)
-			break;
-	if (!pf_fpr_valid(fpr) || !pf_hex_lower(sha, 64) ||
-	    i == sizeof(types) / sizeof(types[0]))
-		return fail_page(c, pf_err(PF_ERR_NOTFOUND, "no such file"));
-	if (strcmp(fpr, c->a->self) == 0)
-		snprintf(rel, sizeof(rel), "media/%s", sha);
-	else
-		snprintf(rel, sizeof(rel), "friends/%s/media/%s", fpr, sha);
 	if ((path = pf_store_join(c->a->st, rel)) == NULL)
 		return fail_page(c, pf_err(PF_ERR_NOMEM, "out of memory"));
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -286,13 +292,53 @@ get_media(struct ctx *c, const char *seg)
 		return fail_page(c, pf_err(PF_ERR_NOTFOUND, "no such file"));
 	}
 	pf_http_resp_reset(c->resp);
-	c->resp->type = types[i][1];
+	c->resp->type = type;
 	c->resp->fd = fd;
 	c->resp->fd_len = sb.st_size;
 	/* Named by content: it never changes; private: it is the owner's. */
 	(void)pf_http_header(c->resp, "Cache-Control",
 	    "private, max-age=31536000, immutable");
 	return PF_OK;
+}
+
+/*
+ * GET /app/media/<FPR>-<SHA256>.<ext>: an attachment of an own post
+ * (media/) or a friend's (friends/<FPR>/media/), as an image; GET
+ * /app/thumb/<FPR>-<SHA256>.<ext>: its thumbnail (thumbs/<SHA256>, WebP),
+ * made on the first view if it is missing.
+ */
+static enum pf_err
+get_media(struct ctx *c, const char *seg, int thumb)
+{
+	char		 fpr[PF_FPR_MAX], sha[PF_SHA256_HEX], rel[200], trel[80];
+	const char	*dash = strchr(seg, '-'), *dot;
+	size_t		 i;
+	enum pf_err	 e;
+
+	if (dash == NULL || (size_t)(dash - seg) >= PF_FPR_MAX ||
+	    (dot = strchr(dash, '.')) == NULL || dot - dash - 1 != 64)
+		return fail_page(c, pf_err(PF_ERR_NOTFOUND, "no such file"));
+	snprintf(fpr, sizeof(fpr), "%.*s", (int)(dash - seg), seg);
+	snprintf(sha, sizeof(sha), "%.64s", dash + 1);
+	for (i = 0; i < NMEDIA_TYPES; i++)
+		if (strcmp(dot + 1, media_types[i][0]) == 0)
+			break;
+	if (!pf_fpr_valid(fpr) || !pf_hex_lower(sha, 64) || i == NMEDIA_TYPES)
+		return fail_page(c, pf_err(PF_ERR_NOTFOUND, "no such file"));
+	if (strcmp(fpr, c->a->self) == 0)
+		snprintf(rel, sizeof(rel), "media/%s", sha);
+	else
+		snprintf(rel, sizeof(rel), "friends/%s/media/%s", fpr, sha);
+	if (!thumb)
+		return send_file(c, rel, media_types[i][1]);
+	snprintf(trel, sizeof(trel), "thumbs/%s", sha);
+	if (!pf_store_exists(c->a->st, trel) && pf_store_exists(c->a->st, rel) &&
+	    (e = make_thumb(c, rel, sha, media_types[i][1])) != PF_OK)
+		return fail_page(c, e);
+	/* A picture whose thumbnail was too large has none: itself. */
+	if (!pf_store_exists(c->a->st, trel))
+		return send_file(c, rel, media_types[i][1]);
+	return send_file(c, trel, "image/webp");
 }
 
 /* --- POST --- */
@@ -413,7 +459,9 @@ dispatch(struct ctx *c)
 	if (strcmp(path, "/app/friends") == 0)
 		return get_friends(c);
 	if (strncmp(path, "/app/media/", 11) == 0)
-		return get_media(c, path + 11);
+		return get_media(c, path + 11, 0);
+	if (strncmp(path, "/app/thumb/", 11) == 0)
+		return get_media(c, path + 11, 1);
 	return fail_page(c, pf_err(PF_ERR_NOTFOUND, "no such page"));
 }
 

@@ -352,9 +352,11 @@ render_images(struct pf_buf *b, const struct pf_app_page *pg,
 			e = pf_app_html(b, "<p>[image %s, %l bytes%r]</p>",
 			    img[i].type, (long long)img[i].size, ext == NULL ?
 			    ", not shown here" : ", not fetched yet");
-		else
-			e = pf_app_html(b, "<img src=\"%s/app/media/%s-%s.%s\" "
-			    "alt=\"%s\" loading=\"lazy\">", pg->base, p->author,
+		else	/* the thumbnail, a link to the full picture */
+			e = pf_app_html(b, "<a href=\"%s/app/media/%s-%s.%s\">"
+			    "<img src=\"%s/app/thumb/%s-%s.%s\" alt=\"%s\" "
+			    "loading=\"lazy\"></a>", pg->base, p->author,
+			    img[i].digest, ext, pg->base, p->author,
 			    img[i].digest, ext, alt ? alt : "image");
 	}
 	return e;

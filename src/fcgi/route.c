@@ -21,6 +21,7 @@ const struct pf_route pf_routes[] = {
 	{ "GET",	"/app/*",	pf_app },
 	{ "POST",	"/app/*",	pf_app },
 	{ "GET",	"/app/media/*",	pf_app },
+	{ "GET",	"/app/thumb/*",	pf_app },
 };
 const size_t pf_nroutes = sizeof(pf_routes) / sizeof(pf_routes[0]);
 

@@ -162,12 +162,16 @@ fetch_media_start(struct job *j, enum pf_err *err, char *why, size_t size)
 	return media_next(j, err, why, size);
 }
 
-/* Check the bytes b against m and store them as friends/<fpr>/media/<sha>. */
+/*
+ * Check the bytes b against m and store them as friends/<fpr>/media/<sha>,
+ * their thumbnail as thumbs/<sha>.
+ */
 static enum pf_err
 media_keep(struct job *j, const struct pf_fetch_image *m,
     const struct pf_buf *b)
 {
 	struct pf_store	*st = j->f->n->st;
+	struct pf_buf	 thumb = { 0 };
 	char		 got[PF_SHA256_HEX], rel[192];
 	enum pf_err	 e;
 
@@ -178,13 +182,17 @@ media_keep(struct job *j, const struct pf_fetch_image *m,
 	if (strcmp(got, m->sha) != 0)
 		return pf_err(PF_ERR_INVALID, "the bytes' SHA-256 is %.16s..., "
 		    "not the digest the post declares", got);
-	if ((e = pf_image_check(b->data, b->len, m->type)) != PF_OK)
-		return e;
+	if ((e = pf_image_check(b->data, b->len, m->type, &thumb)) != PF_OK)
+		goto out;
 	media_rel(j, m->sha, rel, sizeof(rel));
 	if ((e = pf_store_lock(st, 1)) != PF_OK)
-		return e;
-	e = pf_store_write(st, rel, b->data != NULL ? b->data : "", b->len);
+		goto out;
+	if ((e = pf_store_write(st, rel, b->data != NULL ? b->data : "",
+	    b->len)) == PF_OK && thumb.len > 0)
+		e = pf_store_add_thumb(st, m->sha, thumb.data, thumb.len);
 	pf_store_unlock(st);
+out:
+	pf_buf_free(&thumb);
 	return e;
 }
 

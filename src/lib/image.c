@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <vips/vips.h>
@@ -122,15 +123,48 @@ scaled(const void *data, size_t len, int side, VipsImage **out)
 	return PF_OK;
 }
 
-/* Encode im as type into out, without any metadata. */
+/* vips_image_map(): remove a field of the original's metadata from im. */
+static void *
+unmeta(VipsImage *im, const char *name, GValue *value, void *arg)
+{
+	static const char *const blobs[] = { VIPS_META_EXIF_NAME,
+	    VIPS_META_XMP_NAME, VIPS_META_IPTC_NAME, VIPS_META_ICC_NAME,
+	    VIPS_META_PHOTOSHOP_NAME };
+	size_t	i;
+
+	(void)value;
+	(void)arg;
+	for (i = 0; i < sizeof(blobs) / sizeof(blobs[0]); i++)
+		if (strcmp(name, blobs[i]) == 0)
+			break;
+	/* exif-ifd*: the fields an encoder would rebuild EXIF from. */
+	if (i < sizeof(blobs) / sizeof(blobs[0]) ||
+	    strncmp(name, "exif-", 5) == 0)
+		(void)vips_image_remove(im, name);
+	return NULL;
+}
+
+/*
+ * Encode im as type into out, without the original's metadata.  The
+ * encoders' strip is not enough alone: libvips 8.14's WebP encoder
+ * ignores it and writes the EXIF (a GPS position included), XMP and ICC
+ * it finds, so they are removed from a copy of the image first; what is
+ * left in a WebP is the bare EXIF block libvips always writes there
+ * (orientation normal, resolution, size).
+ */
 static enum pf_err
 save(VipsImage *im, const char *type, struct pf_buf *out)
 {
+	VipsImage	*bare;
 	void		*buf = NULL;
 	size_t		 n = 0;
 	int		 rc;
 	enum pf_err	 e;
 
+	if (vips_copy(im, &bare, NULL) != 0)
+		return fail(PF_ERR_NOMEM, "the picture cannot be copied");
+	(void)vips_image_map(bare, unmeta, NULL);
+	im = bare;
 	if (strcmp(type, "image/jpeg") == 0)
 		rc = vips_jpegsave_buffer(im, &buf, &n, "Q", 85, "strip", TRUE,
 		    "optimize_coding", TRUE, NULL);
@@ -139,6 +173,7 @@ save(VipsImage *im, const char *type, struct pf_buf *out)
 	else
 		rc = vips_webpsave_buffer(im, &buf, &n, "Q", 80, "strip", TRUE,
 		    NULL);
+	g_object_unref(bare);
 	/* Decoding happens here, as the encoder pulls the pixels. */
 	if (rc != 0)
 		return fail(PF_ERR_INVALID, "the picture does not decode");
@@ -183,30 +218,35 @@ declared(const struct format *fmt, const char *type)
 	    strcmp(type, "image/heif") == 0;
 }
 
-/* The check itself, in the child process of pf_image_check(). */
-static enum pf_err
-check(const void *data, size_t len, const char *type)
+enum pf_err
+pf_image_thumb(const void *data, size_t len, struct pf_buf *out)
 {
 	const struct format	*fmt;
-	struct pf_buf		 thumb = { 0 };
 	VipsImage		*im = NULL;
 	enum pf_err		 e;
 
-	if ((e = init()) != PF_OK || (e = probe(data, len, &fmt)) != PF_OK)
-		goto out;
-	if (!declared(fmt, type)) {
-		e = pf_err(PF_ERR_INVALID, "the picture is declared %s but its "
-		    "content is %s", type, fmt->type);
-		goto out;
-	}
-	/* A thumbnail is made from every pixel: it is the decoding check. */
-	if ((e = scaled(data, len, PF_IMAGE_THUMB_SIDE, &im)) == PF_OK)
-		e = save(im, "image/webp", &thumb);
-out:
+	if ((e = init()) == PF_OK && (e = probe(data, len, &fmt)) == PF_OK &&
+	    (e = scaled(data, len, PF_IMAGE_THUMB_SIDE, &im)) == PF_OK)
+		e = save(im, "image/webp", out);
 	if (im != NULL)
 		g_object_unref(im);
-	pf_buf_free(&thumb);
 	return e;
+}
+
+/* The check itself, in the child process of pf_image_check(). */
+static enum pf_err
+check(const void *data, size_t len, const char *type, struct pf_buf *thumb)
+{
+	const struct format	*fmt;
+	enum pf_err		 e;
+
+	if ((e = init()) != PF_OK || (e = probe(data, len, &fmt)) != PF_OK)
+		return e;
+	if (!declared(fmt, type))
+		return pf_err(PF_ERR_INVALID, "the picture is declared %s but "
+		    "its content is %s", type, fmt->type);
+	/* A thumbnail is made from every pixel: it is the decoding check. */
+	return pf_image_thumb(data, len, thumb);
 }
 
 /* pf_image_check()'s arguments, for its child. */
@@ -216,14 +256,28 @@ struct check_arg {
 	const char	*type;
 };
 
+/* What the child sends back: the thumbnail, if it is not too large. */
+struct check_res {
+	size_t		len;
+	unsigned char	data[PF_IMAGE_THUMB_MAX];
+};
+
 static enum pf_err
 check_child(void *arg, void *res, size_t size)
 {
-	const struct check_arg *c = arg;
+	const struct check_arg	*c = arg;
+	struct check_res	*r = res;
+	struct pf_buf		 thumb = { 0 };
+	enum pf_err		 e;
 
-	(void)res;
 	(void)size;
-	return check(c->data, c->len, c->type);
+	e = check(c->data, c->len, c->type, &thumb);
+	if (e == PF_OK && thumb.len <= sizeof(r->data)) {
+		memcpy(r->data, thumb.data, thumb.len);
+		r->len = thumb.len;
+	}
+	pf_buf_free(&thumb);
+	return e;
 }
 
 /*
@@ -232,21 +286,34 @@ check_child(void *arg, void *res, size_t size)
  * goes on to sign requests with gpgme) never starts libvips's threads.
  */
 enum pf_err
-pf_image_check(const void *data, size_t len, const char *type)
+pf_image_check(const void *data, size_t len, const char *type,
+    struct pf_buf *thumb)
 {
-	struct check_arg	c = { data, len, type };
-	enum pf_err		e;
-	int			died;
+	struct check_arg	 c = { data, len, type };
+	struct check_res	*r;
+	struct pf_buf		 drop = { 0 };
+	enum pf_err		 e;
+	int			 died;
 
 	/*
 	 * A child forked after libvips started its threads would wait for
 	 * them forever: a process that has used libvips checks in place.
 	 */
-	if (done)
-		return check(data, len, type);
-	e = pf_child_call(check_child, &c, NULL, 0, &died);
+	if (done) {
+		e = check(data, len, type, thumb != NULL ? thumb : &drop);
+		pf_buf_free(&drop);
+		return e;
+	}
+	if ((r = malloc(sizeof(*r))) == NULL)
+		return pf_err(PF_ERR_NOMEM, "out of memory");
+	e = pf_child_call(check_child, &c, r, sizeof(*r), &died);
 	if (died)
-		return pf_err(PF_ERR_INVALID, "the picture does not decode: "
+		e = pf_err(PF_ERR_INVALID, "the picture does not decode: "
 		    "the decoder died");
+	else if (e == PF_OK && thumb != NULL) {
+		pf_buf_reset(thumb);
+		e = pf_buf_add(thumb, r->data, r->len);
+	}
+	free(r);
 	return e;
 }

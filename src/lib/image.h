@@ -10,6 +10,7 @@
 
 #define PF_IMAGE_SIDE_MAX	2048	/* pixels on the long side, stored */
 #define PF_IMAGE_THUMB_SIDE	480	/* pixels on the long side, thumbnail */
+#define PF_IMAGE_THUMB_MAX	(512 * 1024) /* bytes of a thumbnail a check returns */
 #define PF_IMAGE_PIXELS_MAX	100000000 /* width x height a decoder may be asked for */
 
 /*
@@ -30,13 +31,25 @@ enum pf_err	pf_image_prepare(const void *data, size_t len,
 		    struct pf_buf *out, const char **type);
 
 /*
- * Check that len bytes decode, to the end, as an image of the given
- * mediaType ("image/png") within the same limits (a thumbnail of at most
- * PF_IMAGE_THUMB_SIDE pixels is made from every pixel and dropped), in a
- * child process.  The errors of pf_image_prepare(), PF_ERR_INVALID if the
- * content is another type than declared or the decoder died, PF_ERR_SYS
- * if no process could be started.
+ * A thumbnail of len bytes of a picture, for timelines: at most
+ * PF_IMAGE_THUMB_SIDE pixels on the long side, upright, sRGB, WebP without
+ * any metadata, made from every pixel.  A local cache beside the media
+ * (thumbs/<sha256> of the full picture), never on the wire.  out gets the
+ * bytes (replacing its contents).  The errors of pf_image_prepare().
  */
-enum pf_err	pf_image_check(const void *data, size_t len, const char *type);
+enum pf_err	pf_image_thumb(const void *data, size_t len, struct pf_buf *out);
+
+/*
+ * Check that len bytes decode, to the end, as an image of the given
+ * mediaType ("image/png") within the same limits, in a child process:
+ * its thumbnail (pf_image_thumb()) is made from every pixel and goes to
+ * thumb (replacing its contents; empty if over PF_IMAGE_THUMB_MAX bytes)
+ * unless thumb is NULL.  The errors of
+ * pf_image_thumb(), PF_ERR_INVALID if the content is another type than
+ * declared or the decoder died, PF_ERR_SYS if no process could be
+ * started.
+ */
+enum pf_err	pf_image_check(const void *data, size_t len, const char *type,
+		    struct pf_buf *thumb);
 
 #endif

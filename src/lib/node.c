@@ -338,8 +338,8 @@ out:
 
 /*
  * Read an image file, clean it (image.c: decoded, upright, at most 2048
- * pixels, no metadata) and store the result in media/ under its SHA-256;
- * point the draft at it.  The file's name is only remembered, never
+ * pixels, no metadata) and store the result in media/ under its SHA-256,
+ * its thumbnail in thumbs/; point the draft at it.  The file's name is only remembered, never
  * trusted: the content says what it is.
  */
 static enum pf_err
@@ -359,7 +359,9 @@ attach(struct pf_node *n, const char *image, struct pf_draft *d,
 		goto out;
 	}
 	if ((e = pf_store_add_media(n->st, "media", img.data, img.len,
-	    sha)) != PF_OK)
+	    sha)) != PF_OK ||
+	    (e = pf_image_thumb(img.data, img.len, &raw)) != PF_OK ||
+	    (e = pf_store_add_thumb(n->st, sha, raw.data, raw.len)) != PF_OK)
 		goto out;
 	d->image_digest = sha;
 	d->image_type = type;

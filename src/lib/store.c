@@ -58,6 +58,7 @@ static const struct {
 	 */
 	{ "posts", 0700 }, { "media", 0700 }, { "friends", 0700 },
 	{ "public", 0755 }, { "gnupg", 0700 }, { "tmp", 0700 },
+	{ "thumbs", 0700 },
 };
 
 const char *
@@ -632,6 +633,23 @@ pf_store_add_media(struct pf_store *st, const char *reldir, const void *data,
 	snprintf(rel, sizeof(rel), "%s/%s", reldir, sha);
 	if (pf_store_exists(st, rel))
 		return PF_OK;
+	return pf_store_write(st, rel, data, len);
+}
+
+enum pf_err
+pf_store_add_thumb(struct pf_store *st, const char *sha, const void *data,
+    size_t len)
+{
+	char		rel[PATH_MAX];
+	enum pf_err	e;
+
+	if (!pf_hex_lower(sha, PF_SHA256_HEX - 1))
+		return pf_err(PF_ERR_INVALID, "a thumbnail is named by a "
+		    "SHA-256 in hex");
+	snprintf(rel, sizeof(rel), "thumbs/%s", sha);
+	/* A node made before thumbnails has no thumbs/ yet. */
+	if ((e = pf_store_mkdir(st, "thumbs", 0700)) != PF_OK)
+		return e;
 	return pf_store_write(st, rel, data, len);
 }
 

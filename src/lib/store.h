@@ -91,5 +91,12 @@ enum pf_err	 pf_store_read_file(const char *path, size_t max, struct pf_buf *out
  */
 enum pf_err	 pf_store_add_media(struct pf_store *, const char *reldir,
 		    const void *data, size_t len, char sha[PF_SHA256_HEX]);
+/*
+ * Store len bytes as DIR/thumbs/<sha>, the thumbnail of the picture whose
+ * SHA-256 is sha (own or a friend's: the same bytes, the same thumbnail).
+ * thumbs/ is a cache: made when missing, never exported or sent.
+ */
+enum pf_err	 pf_store_add_thumb(struct pf_store *, const char *sha,
+		    const void *data, size_t len);
 
 #endif

@@ -62,6 +62,9 @@ cmp "$T/pub.png" "$T/b/friends/$FA/media/$SHA_PUB" &&
     [ "$(sha256sum <"$T/b/friends/$FA/media/$SHA_FAM" | cut -d' ' -f1)" = \
       "$SHA_FAM" ] && [ "$(ls "$T/b/friends/$FA/media" | wc -l)" = 2 ]
 check "both images arrived byte for byte (public by GET, family's sealed)"
+[ "$(head -c 12 "$T/b/thumbs/$SHA_FAM" | tail -c 4)" = WEBP ] &&
+    [ -s "$T/b/thumbs/$SHA_PUB" ] && [ ! -e "$T/b/friends/$FA/thumbs" ]
+check "each checked image got its thumbnail, a WebP in thumbs/ (a local cache)"
 ! grep -rq "not for b" "$T/b/friends"
 check "the post for another group is nowhere on b"
 for id in $(cat "$T/want"); do

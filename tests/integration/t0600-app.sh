@@ -173,8 +173,8 @@ check "files and index agree after the web posts (peerfeed check)"
 grep -q 'Hello &lt;b&gt;world&lt;/b&gt; &amp; &quot;friends&quot;' "$T/body" &&
     ! grep -q '<b>world' "$T/body"
 check "the status is in the timeline, escaped"
-grep -q "src=\"/peerfeed/app/media/$FA-$SHA.png\"" "$T/body"
-check "the image is shown inline"
+grep -q "<a href=\"/peerfeed/app/media/$FA-$SHA.png\"><img src=\"/peerfeed/app/thumb/$FA-$SHA.png\"" "$T/body"
+check "the image is shown as its thumbnail, a link to the full picture"
 grep -q 'href="https://example.org/a"' "$T/body" && grep -q 'Example title' "$T/body"
 check "the link with its title"
 grep -q '48.137000, 11.575000' "$T/body" && grep -q 'openstreetmap.org/?mlat=48.137000' "$T/body" &&
@@ -194,6 +194,20 @@ check "the image is served to the owner"
 check "and not to a stranger"
 [ "$(code "$APP/media/$FA-..%2f..%2fpeerfeed.conf.png" -H "$CK")" != 200 ]
 check "media paths cannot climb out"
+TH=$T/a/thumbs/$SHA
+[ -s "$TH" ] && [ "$(code "$APP/thumb/$FA-$SHA.png" -H "$CK" -D "$T/hdr")" = 200 ] &&
+    cmp -s "$T/body" "$TH" && grep -qi '^content-type: image/webp' "$T/hdr"
+check "the thumbnail, made when the page posted the image, is served"
+[ "$(code "$APP/thumb/$FA-$SHA.png")" = 401 ]
+check "and not to a stranger"
+# A node's pictures from before thumbnails: the first view makes it.
+rm "$TH"
+[ "$(code "$APP/thumb/$FA-$SHA.png" -H "$CK" -D "$T/hdr")" = 200 ] &&
+    grep -qi '^content-type: image/webp' "$T/hdr" && cmp -s "$T/body" "$TH" &&
+    [ "$(head -c 12 "$TH" | tail -c 4)" = WEBP ]
+check "a missing thumbnail (old data) is made on its first view"
+[ "$(code "$APP/thumb/$FA-$(printf '%064d' 0).png" -H "$CK")" = 404 ]
+check "the thumbnail of a picture that is not here: 404"
 
 # --- edit and delete ---
 ID=$(pf a list | awk '/Hello/ { print $1 }')

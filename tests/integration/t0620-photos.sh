@@ -6,7 +6,8 @@
 # written by exiftool) posted with `peerfeed post --image` is stored
 # without any of that metadata (read back with exiftool), upright (the
 # pixels that were on the left are on top) and scaled to 2048 pixels on
-# the long side; a small PNG keeps its size and type; a text file named
+# the long side, with a thumbnail of 480 pixels (thumbs/); a small PNG
+# keeps its size and type; a text file named
 # .png, a truncated JPEG and a decompression bomb (a PNG whose header
 # says 100000 x 100000) are refused with a message naming why, and
 # nothing is stored.  t0320 refuses a friend's picture that does not
@@ -55,6 +56,26 @@ print("# top", tuple(top), "bottom", tuple(bottom))
 sys.exit(0 if top[0] > top[2] + 100 and bottom[2] > bottom[0] + 100 else 1)
 PY
 check "what was on the left is on top: the orientation tag was applied"
+TH=$T/a/thumbs/$SHA
+[ "$(exiftool -s -s -s -FileTypeExtension "$TH")" = webp ] &&
+    [ "$(exiftool -s -s -s -ImageSize "$TH")" = 160x480 ] &&
+    [ "$(stat -c %s "$TH")" -lt 20000 ] &&
+    ! exiftool -a -G1 -s "$TH" | grep -qi -e gps -e make -e xmp -e icc &&
+    exiftool -s -s -s -Orientation "$TH" | grep -q normal
+check "its thumbnail: a WebP of 480 pixels on the long side, upright, no metadata"
+
+# A WebP stays a WebP; libvips's WebP encoder ignores its strip option,
+# so this is where a GPS position would survive.
+cp "$TH" "$T/phone.webp" || exit 99
+exiftool -q -overwrite_original -n -GPSLatitude=48.137 -GPSLatitudeRef=N \
+    -Make=PhoneCo -XMP:Creator=Alice "$T/phone.webp" || exit 99
+exiftool -s -s -s -GPSLatitude "$T/phone.webp" | grep -q 48 || exit 99
+WID=$(pf a post --image "$T/phone.webp" "a webp") &&
+    WM=$T/a/media/$(digest_of a "$WID") &&
+    [ "$(exiftool -s -s -s -FileTypeExtension "$WM")" = webp ] &&
+    ! exiftool -a -G1 -s "$WM" "$T/a/thumbs/$(digest_of a "$WID")" |
+    grep -qi -e gps -e make -e creator -e xmp
+check "a WebP with a GPS position: stored, and thumbnailed, without it"
 
 png "$T/small.png" 3000
 SID=$(pf a post --image "$T/small.png" "a small one") &&
