@@ -2,9 +2,10 @@
 # covers: src/cli/reach.c src/cli/cli_dht.c src/lib/dht_record.c src/fetch/fetch_locate.c
 # t0722-reach-dht: a node behind a home router found through the DHT
 # (issue 15).  The home network of t0720 (lib_reach.sh) and a real
-# dhtnode in the "internet" namespace.  peerfeed reach maps a's port on
-# the router; peerfeed dht publish puts a's signed record, which now
-# lists the mapped URL, into the DHT through the router's NAT.  The friend
+# dhtnode in the "internet" namespace.  One peerfeed reach maps a's port
+# on the router and, as a sets dht_bootstrap, puts a's signed record, which
+# now lists the mapped URL, into the DHT through the router's NAT (no
+# separate peerfeed dht publish).  The friend
 # f on the internet knows a's key only, no URL: its fetcher finds a's
 # record through the dhtnode, skips the home URL it cannot reach, and
 # fetches a's private post through the router.  Needs root.
@@ -37,15 +38,18 @@ check "f has a as a friend by key only"
 
 set_conf reach upnp
 set_conf upnp_url "http://$R_LAN:5000/rootDesc.xml"
-reach && grep -q "^upnp: $URL " "$T/reach.out"
-check "reach maps a's port on the router"
-in_home "$PEERFEED" -d "$T/a" dht publish --print >"$T/rec" 2>"$T/publish.err"
-check "a publishes its record from home, through the router's NAT"
-sed 's/^/#   /' "$T/publish.err"
-head -1 "$T/rec" | python3 -c '
-import json, sys; d = json.loads(sys.stdin.readline())
-assert d["fpr"] == sys.argv[1] and sys.argv[2] in d["urls"], d' "$FA" "$URL"
-check "the record lists the router's mapped URL"
+reach --json
+check "reach exits 0: the port is mapped and the record published"
+sed 's/^/#   /' "$T/reach.out"
+python3 -c '
+import json, sys; d = json.load(open(sys.argv[1]))
+assert d["methods"][0]["url"] == sys.argv[2] and sys.argv[2] in d["urls"], d
+assert d["dht"]["published"] is True, d' "$T/reach.out" "$URL"
+check "reach maps a's port and publishes its record itself, from home"
+in_net "$PEERFEED" -d "$T/f" dht lookup --no-save "$FA" >"$T/lookup.out" 2>&1 &&
+    grep -qxF "$URL" "$T/lookup.out"
+check "f's lookup finds the record, listing the router's mapped URL"
+sed 's/^/#   /' "$T/lookup.out"
 
 in_net "$PEERFEED_FETCH" -d "$T/f" >"$T/fetch.out" 2>&1
 check "f's fetch exits 0"
