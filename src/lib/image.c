@@ -24,7 +24,8 @@ static const struct format {
 	{ "VipsForeignLoadPngBuffer", "image/png", "image/png" },
 	{ "VipsForeignLoadSpngBuffer", "image/png", "image/png" },
 	{ "VipsForeignLoadWebpBuffer", "image/webp", "image/webp" },
-	{ "VipsForeignLoadNsgifBuffer", "image/gif", "image/png" },
+	/* A GIF keeps its frames: an animation stays one. */
+	{ "VipsForeignLoadNsgifBuffer", "image/gif", "image/gif" },
 	/* HEIC and AVIF are both HEIF files; a phone's photo becomes a JPEG. */
 	{ "VipsForeignLoadHeifBuffer", "image/heic", "image/jpeg" },
 	{ "VipsForeignLoadHeifBuffer", "image/avif", "image/jpeg" },
@@ -72,18 +73,27 @@ init(void)
 	return PF_OK;
 }
 
+/* True for a format whose every frame is decoded (n=-1): an animation. */
+static int
+animated(const struct format *fmt)
+{
+	return strcmp(fmt->type, "image/gif") == 0;
+}
+
 /*
  * The format of data, found by content, whose header says a size within
- * the limits.  Nothing is decoded yet: a decompression bomb (a few
- * kilobytes that say 100000 x 100000) stops here.
+ * the limits (all its frames together).  Nothing is decoded yet: a
+ * decompression bomb (a few kilobytes that say 100000 x 100000, or a
+ * thousand frames) stops here.
  */
 static enum pf_err
 probe(const void *data, size_t len, const struct format **fmt)
 {
 	const char	*loader;
 	VipsImage	*hdr;
+	char		 frames[32] = "";
 	double		 px;
-	int		 w, h;
+	int		 w, h, n;
 	size_t		 i;
 
 	if ((loader = vips_foreign_find_load_buffer(data, len)) == NULL)
@@ -100,25 +110,31 @@ probe(const void *data, size_t len, const struct format **fmt)
 		return fail(PF_ERR_INVALID, "the picture does not decode");
 	w = vips_image_get_width(hdr);
 	h = vips_image_get_height(hdr);
+	n = animated(*fmt) ? vips_image_get_n_pages(hdr) : 1;
 	g_object_unref(hdr);
-	px = (double)w * (double)h;
+	px = (double)w * (double)h * (double)n;
+	if (n > 1)
+		snprintf(frames, sizeof(frames), " in %d frames", n);
 	if (px > PF_IMAGE_PIXELS_MAX)
-		return pf_err(PF_ERR_LIMIT, "the picture is %d x %d pixels, "
+		return pf_err(PF_ERR_LIMIT, "the picture is %d x %d pixels%s, "
 		    "more than %d million: refused before decoding", w, h,
-		    PF_IMAGE_PIXELS_MAX / 1000000);
+		    frames, PF_IMAGE_PIXELS_MAX / 1000000);
 	return PF_OK;
 }
 
 /*
- * Decode data to the end (a decoder's warning is an error), upright by its
- * orientation tag, scaled down to side pixels on the long side, in sRGB.
+ * Decode data of format fmt to the end (a decoder's warning is an error),
+ * every frame of an animation, upright by its orientation tag, scaled
+ * down to side pixels on the long side (of each frame), in sRGB.
  */
 static enum pf_err
-scaled(const void *data, size_t len, int side, VipsImage **out)
+scaled(const void *data, size_t len, const struct format *fmt, int side,
+    VipsImage **out)
 {
 	if (vips_thumbnail_buffer((void *)(uintptr_t)data, len, out, side,
 	    "height", side, "size", VIPS_SIZE_DOWN, "option_string",
-	    "fail=true", "export_profile", "srgb", NULL) != 0)
+	    animated(fmt) ? "fail=true,n=-1" : "fail=true", "export_profile",
+	    "srgb", NULL) != 0)
 		return fail(PF_ERR_INVALID, "the picture does not decode");
 	return PF_OK;
 }
@@ -129,7 +145,7 @@ unmeta(VipsImage *im, const char *name, GValue *value, void *arg)
 {
 	static const char *const blobs[] = { VIPS_META_EXIF_NAME,
 	    VIPS_META_XMP_NAME, VIPS_META_IPTC_NAME, VIPS_META_ICC_NAME,
-	    VIPS_META_PHOTOSHOP_NAME };
+	    VIPS_META_PHOTOSHOP_NAME, "gif-comment" };
 	size_t	i;
 
 	(void)value;
@@ -170,6 +186,8 @@ save(VipsImage *im, const char *type, struct pf_buf *out)
 		    "optimize_coding", TRUE, NULL);
 	else if (strcmp(type, "image/png") == 0)
 		rc = vips_pngsave_buffer(im, &buf, &n, "strip", TRUE, NULL);
+	else if (strcmp(type, "image/gif") == 0)
+		rc = vips_gifsave_buffer(im, &buf, &n, "strip", TRUE, NULL);
 	else
 		rc = vips_webpsave_buffer(im, &buf, &n, "Q", 80, "strip", TRUE,
 		    NULL);
@@ -192,7 +210,7 @@ pf_image_prepare(const void *data, size_t len, struct pf_buf *out,
 	enum pf_err		 e;
 
 	if ((e = init()) != PF_OK || (e = probe(data, len, &fmt)) != PF_OK ||
-	    (e = scaled(data, len, PF_IMAGE_SIDE_MAX, &im)) != PF_OK ||
+	    (e = scaled(data, len, fmt, PF_IMAGE_SIDE_MAX, &im)) != PF_OK ||
 	    (e = save(im, fmt->stored, out)) != PF_OK)
 		goto out;
 	*type = fmt->stored;
@@ -226,7 +244,7 @@ pf_image_thumb(const void *data, size_t len, struct pf_buf *out)
 	enum pf_err		 e;
 
 	if ((e = init()) == PF_OK && (e = probe(data, len, &fmt)) == PF_OK &&
-	    (e = scaled(data, len, PF_IMAGE_THUMB_SIDE, &im)) == PF_OK)
+	    (e = scaled(data, len, fmt, PF_IMAGE_THUMB_SIDE, &im)) == PF_OK)
 		e = save(im, "image/webp", out);
 	if (im != NULL)
 		g_object_unref(im);

@@ -19,8 +19,9 @@
  * upright by its EXIF orientation, scaled down to at most
  * PF_IMAGE_SIDE_MAX pixels on the long side, converted to sRGB, and
  * encoded again without any metadata (EXIF with its GPS position, XMP,
- * IPTC, ICC, comments).  JPEG, HEIC and AVIF become JPEG, PNG and GIF
- * (its first frame) PNG, WebP stays WebP.  out gets the bytes (replacing
+ * IPTC, ICC, comments).  JPEG, HEIC and AVIF become JPEG, PNG stays
+ * PNG, GIF stays GIF with all its frames (an animation: the pixel limit
+ * counts them all), WebP stays WebP.  out gets the bytes (replacing
  * its contents), *type their mediaType (a static string).  Errors, with
  * pf_errmsg() naming the rule: PF_ERR_INVALID (not an image peerfeed
  * decodes, or it does not decode to the end), PF_ERR_LIMIT (more than

@@ -6,8 +6,10 @@
 # written by exiftool) posted with `peerfeed post --image` is stored
 # without any of that metadata (read back with exiftool), upright (the
 # pixels that were on the left are on top) and scaled to 2048 pixels on
-# the long side, with a thumbnail of 480 pixels (thumbs/); a small PNG
-# keeps its size and type; a text file named
+# the long side, with a thumbnail of 480 pixels (thumbs/); an animated
+# GIF (written here) keeps its frames, and one whose frames add up to
+# more than 100 million pixels is refused; a small PNG keeps its size and
+# type; a text file named
 # .png, a truncated JPEG and a decompression bomb (a PNG whose header
 # says 100000 x 100000) are refused with a message naming why, and
 # nothing is stored.  t0320 refuses a friend's picture that does not
@@ -77,6 +79,52 @@ WID=$(pf a post --image "$T/phone.webp" "a webp") &&
     grep -qi -e gps -e make -e creator -e xmp
 check "a WebP with a GPS position: stored, and thumbnailed, without it"
 
+# An animated GIF, written here: three 16 x 16 frames (red, green, blue),
+# 0.1 s each, looping.  Its LZW data is literal codes with a clear code
+# every two pixels, so the code width stays 3 bits.
+# gif OUT W H FRAMES: frames of W x H pixels on a W x H screen.
+gif() {
+python3 - "$@" <<'PY'
+import struct, sys
+w, h, frames = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+def lzw(px):
+    codes = []
+    for i in range(0, len(px), 2):
+        codes += [4] + px[i:i + 2]
+    bits = n = 0
+    out = bytearray()
+    for c in codes + [5]:
+        bits |= c << n
+        n += 3
+        while n >= 8:
+            out.append(bits & 255); bits >>= 8; n -= 8
+    if n:
+        out.append(bits & 255)
+    return b"".join(bytes([len(out[i:i + 255])]) + out[i:i + 255]
+                    for i in range(0, len(out), 255)) + b"\0"
+gif = b"GIF89a" + struct.pack("<HHBBB", w, h, 0x81, 0, 0)
+gif += bytes([255, 0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0])
+gif += b"\x21\xff\x0bNETSCAPE2.0\x03\x01\0\0\0"
+for i in range(frames):
+    gif += b"\x21\xf9\x04\x00" + struct.pack("<H", 10) + b"\0\0"
+    fw, fh = (w, h) if w * h <= 65536 else (1, 1)
+    gif += b"\x2c" + struct.pack("<HHHHB", w - fw, h - fh, fw, fh, 0) + b"\x02"
+    gif += lzw([i % 3] * (fw * fh))
+open(sys.argv[1], "wb").write(gif + b"\x3b")
+PY
+}
+gif "$T/anim.gif" 16 16 3 || exit 99
+[ "$(exiftool -s -s -s -FrameCount "$T/anim.gif")" = 3 ] || exit 99
+GID=$(pf a post --image "$T/anim.gif" "it moves") &&
+    GM=$T/a/media/$(digest_of a "$GID") &&
+    pf a show "$GID" --json | grep -q '"mediaType": "image/gif"' &&
+    [ "$(exiftool -s -s -s -FrameCount "$GM")" = 3 ] &&
+    [ "$(exiftool -s -s -s -ImageSize "$GM")" = 16x16 ]
+check "an animated GIF stays a GIF with its three frames"
+GT=$T/a/thumbs/$(digest_of a "$GID")
+exiftool -s -s -s -WebP_Flags "$GT" | grep -q Animation
+check "and its thumbnail is animated too"
+
 png "$T/small.png" 3000
 SID=$(pf a post --image "$T/small.png" "a small one") &&
     SM=$T/a/media/$(digest_of a "$SID") &&
@@ -112,5 +160,10 @@ refused "$T/bomb.png" "100000 x 100000 pixels, more than 100 million"
 check "a decompression bomb (100000 x 100000 PNG) is refused before decoding"
 [ $(( $(date +%s) - start )) -lt 30 ]
 check "and at once, not after decoding 30 GB of pixels"
+# 5 frames of a 5000 x 5000 screen (each frame 1 pixel of data): 125
+# million pixels decoded, though each frame is 25 million.
+gif "$T/frames.gif" 5000 5000 5 || exit 99
+refused "$T/frames.gif" "more than 100 million"
+check "an animation is held to 100 million pixels, all its frames together"
 cat "$T/err" | sed 's/^/# /'
 done_testing
