@@ -133,6 +133,9 @@ main(int argc, char *argv[])
 	if (pf_node_open(pf_store_dir(dir), PF_NODE_KEYRING | PF_NODE_INDEX,
 	    &n) != PF_OK)
 		goto fail;
+	/* After an upgrade from v0.1.0: the public page before any post. */
+	if (pf_node_publish_missing(pf_store_dir(dir)) != PF_OK)
+		pf_log("public pages: %s", pf_errmsg());
 	api.st = n->st;
 	api.conf = &n->conf;
 	api.ix = n->ix;

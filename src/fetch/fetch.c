@@ -117,6 +117,13 @@ pf_fetch_open(const char *dir, int wait, struct pf_fetcher **out)
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		return pf_err(PF_ERR_NOMEM, "out of memory");
 	f->lockfd = -1;
+	/*
+	 * After an upgrade from v0.1.0: the public page before any post (the
+	 * fetch timer runs on every node).  A directory it cannot open fails
+	 * below with its reason.
+	 */
+	if (pf_node_publish_missing(dir) != PF_OK)
+		pf_log("public pages: %s", pf_errmsg());
 	if ((e = pf_node_open(dir, 0, &f->n)) != PF_OK ||
 	    (e = run_lock(f, wait)) != PF_OK ||
 	    (e = open_index(f, dir)) != PF_OK)

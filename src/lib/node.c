@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,34 @@ node_publish(struct pf_node *n, const char *id)
 	pf_feed_ctx_init(&fc, &n->conf, n->kr, n->self);
 	fc.changed = id;
 	return pf_feed_publish_static(n->st, n->ix, &fc);
+}
+
+/*
+ * A node made before the public pages (v0.1.0) has no public/index.html
+ * until its next change: write the public files now.  The caller holds
+ * the writer lock.
+ */
+static enum pf_err
+publish_missing(struct pf_node *n)
+{
+	if (pf_store_exists(n->st, "public/index.html"))
+		return PF_OK;
+	return node_publish(n, NULL);
+}
+
+enum pf_err
+pf_node_publish_missing(const char *dir)
+{
+	struct pf_node	*n;
+	char		 path[PATH_MAX];
+	enum pf_err	 e;
+
+	snprintf(path, sizeof(path), "%s/public/index.html", dir);
+	if (access(path, F_OK) == 0)
+		return PF_OK;
+	if ((e = pf_node_open(dir, PF_NODE_WRITE, &n)) == PF_OK)
+		pf_node_close(n);
+	return e;
 }
 
 enum pf_err
@@ -179,7 +208,8 @@ pf_node_open(const char *dir, unsigned flags, struct pf_node **out)
 	if ((flags & (PF_NODE_INDEX | PF_NODE_WRITE)) &&
 	    (e = open_index(n, flags)) != PF_OK)
 		goto fail;
-	if ((flags & PF_NODE_WRITE) && (e = recover(n)) != PF_OK)
+	if ((flags & PF_NODE_WRITE) && ((e = recover(n)) != PF_OK ||
+	    (e = publish_missing(n)) != PF_OK))
 		goto fail;
 	*out = n;
 	return PF_OK;

@@ -41,6 +41,14 @@ enum pf_err	 pf_node_init(const char *dir, const char *name, const char *email,
 /* Open the node in dir with flags PF_NODE_*.  *out is the caller's. */
 enum pf_err	 pf_node_open(const char *dir, unsigned flags, struct pf_node **out);
 void		 pf_node_close(struct pf_node *);
+/*
+ * Write the public files of the node in dir (public/index.html and the
+ * rest, feed.h) if public/index.html is missing, as on a node made by
+ * v0.1.0 before its next change: opens it as a writer, which is what
+ * writes them (pf_node_open() with PF_NODE_WRITE always does), so it
+ * waits for the writer lock.  PF_OK at once if the page is there.
+ */
+enum pf_err	 pf_node_publish_missing(const char *dir);
 
 /*
  * Publish a new post from the draft (image: a file to attach, or NULL).

@@ -5,7 +5,10 @@
 # kind, friends, groups, a block, the web password, fetched friends' posts
 # and cursors survive the in-place upgrade to format 2; check --verify is
 # clean; the next fetch continues from the saved cursor without
-# duplicates.  A kill -9 at each write point of the upgrade leaves a
+# duplicates; the public page (public/index.html, which v0.1.0 did not
+# write) is there after the first run of the fetcher, or the start of the
+# responder, before any post.
+# A kill -9 at each write point of the upgrade leaves a
 # directory the next run finishes (strace, lib_crash.sh).  A directory of a
 # newer format is refused, with a clear message, untouched by the CLI, the
 # fetcher and the responder.
@@ -48,6 +51,8 @@ old fetch o >/dev/null 2>&1 || exit 99
 LIKE=$(old pf o post --like "$FF/$F1") || exit 99
 [ ! -e "$T/o/format" ]
 check "v0.1.0 writes no format marker (format 1)"
+[ ! -e "$T/o/public/index.html" ]
+check "v0.1.0 writes no public page"
 
 # What a user sees of the old node, by the old programs.
 seen() {	# seen RUN NODE: posts, friends, groups, timeline, password
@@ -94,6 +99,10 @@ check "doctor names format 1; reading writes nothing"
 F3=$(old pf f post "fritz three") && F4=$(old pf f post "fritz four") || exit 99
 fetch o >"$T/fetch.out" 2>&1
 check "the current fetcher runs on the old directory"
+grep -q 'Olga Old' "$T/o/public/index.html" &&
+    grep -q 'a public note' "$T/o/public/index.html" &&
+    ! grep -q 'for the family' "$T/o/public/index.html"
+check "its first run wrote the public page, public posts only, before any post"
 [ "$(cat "$T/o/format")" = 2 ]
 check "its first write upgraded the directory to format 2"
 grep -q "1 ok (0 idle), 0 failed; 2 posts in 1 pages" "$T/fetch.out"
@@ -126,6 +135,19 @@ start_responder o && wait_for test -S "$T/o.sock" && old fetch f >"$T/ff.out" 2>
     grep -q "edited again" "$T/f/friends/$FO/posts/$EDI.json" &&
     [ -e "$T/f/friends/$FO/posts/$NEW.json" ]
 check "the old friend fetches the upgraded node's new post and edit"
+
+# --- the public page after an upgrade, with only the responder running ---
+# (socket-activated on the first request; no post, no fetch yet).
+cp -a "$T/pristine" "$T/p"
+start_responder p && wait_for test -s "$T/p/public/index.html"
+check "the responder's start wrote the public page the old node lacked"
+PPORT=$(free_port)
+start_nginx p "$PPORT" &&
+    [ "$(curl -s -o "$T/page" -w '%{http_code}' -H 'Accept: text/html' \
+    "http://127.0.0.1:$PPORT/peerfeed/")" = 200 ] &&
+    grep -q 'Olga Old' "$T/page" && grep -q 'a public note' "$T/page" &&
+    ! grep -q 'for the family' "$T/page"
+check "a browser gets it through the snippet: the owner and the public posts only"
 
 # --- a directory from the future is refused untouched ---
 cp -a "$T/pristine" "$T/future"
