@@ -133,6 +133,7 @@ cmd_gen(const char *dir, size_t n, const char *fpr, const char *sigfile)
 	struct pf_store		*st;
 	struct pf_index		*ix;
 	struct pf_conf		 conf;
+	struct pf_feed_ctx	 fc;
 	char			 path[4096], *json, *sig;
 	size_t			 siglen, i, k, b;
 	int			 len;
@@ -165,7 +166,8 @@ cmd_gen(const char *dir, size_t n, const char *fpr, const char *sigfile)
 			pf_post_free(posts[k]);
 	}
 	t1 = bench_now_us();
-	if (pf_feed_publish_static(st, ix, &conf) != PF_OK)
+	pf_feed_ctx_init(&fc, &conf, NULL, fpr);
+	if (pf_feed_publish_static(st, ix, &fc) != PF_OK)
 		die("publish");
 	printf("posts=%zu put_s=%.2f publish_s=%.3f maxrss_kb=%ld\n", n,
 	    (t1 - t0) / 1e6, (bench_now_us() - t1) / 1e6, maxrss_kb());
