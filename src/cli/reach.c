@@ -4,8 +4,10 @@
  * reach.json (urls.h), whose URLs become the node's from then on (GET /,
  * the aud check, the DHT record).  A method gives a URL only when it can
  * stand behind it: the router's mapping read back points at this host, and
- * the external address is a public IPv4 address.  Anything else is said in
- * one line, and no URL is given.
+ * the external address is a public IPv4 address; for the IPv6 pinhole,
+ * this host's address is a global one (or a unique local one, where the
+ * owner says upnp_ula = 1).  Anything else is said in one line, and no
+ * URL is given.
  */
 #include "config.h"
 
@@ -18,7 +20,8 @@
 #include "store.h"
 #include "urls.h"
 
-static const char *const methods[PF_REACH_METHODS] = { "upnp", "onion" };
+static const char *const methods[PF_REACH_METHODS] = { "upnp", "onion",
+	"upnp6" };
 
 /* True if method m is one of the words of the reach setting s. */
 static int
@@ -67,6 +70,30 @@ pf_reach_ip_public(const char *a, const char **range)
 			return 0;
 		}
 	return 1;
+}
+
+int
+pf_reach_ip6_public(const char *a, int ula, const char **range)
+{
+	struct in6_addr	in;
+	uint8_t		b;
+
+	*range = NULL;
+	if (inet_pton(AF_INET6, a, &in) != 1)
+		return 0;
+	b = in.s6_addr[0];
+	if ((b & 0xe0) == 0x20)
+		return 1;
+	if ((b & 0xfe) == 0xfc && ula)
+		return 1;
+	if ((b & 0xfe) == 0xfc)
+		*range = "fc00::/7 (unique local: other networks do not route "
+		    "it; upnp_ula = 1 accepts it where yours does)";
+	else if (b == 0xfe && (in.s6_addr[1] & 0xc0) == 0x80)
+		*range = "fe80::/10 (link-local)";
+	else
+		*range = "no global unicast range (2000::/3)";
+	return 0;
 }
 
 /* The router's external address: a public IPv4 address, or why not. */
@@ -133,6 +160,19 @@ map_port(const struct pf_conf *c, unsigned port, struct pf_portmap *m,
 	return e;
 }
 
+/* URL of host (an address, an IPv6 one in brackets) and port into r. */
+static void
+url_of(const struct pf_conf *c, const char *host, unsigned port,
+    struct pf_reach_result *r)
+{
+	if (port == 80)
+		snprintf(r->url, sizeof(r->url), "http://%s%s", host,
+		    c->base_path);
+	else
+		snprintf(r->url, sizeof(r->url), "http://%s:%u%s", host, port,
+		    c->base_path);
+}
+
 /* The upnp method, listed: map, judge, and hold the mapping in s. */
 static void
 upnp_on(const struct pf_conf *c, const struct pf_reach_state *old,
@@ -161,12 +201,7 @@ upnp_on(const struct pf_conf *c, const struct pf_reach_state *old,
 			snprintf(r->why, sizeof(r->why), "%s", pf_errmsg());
 		return;
 	}
-	if (port == 80)
-		snprintf(r->url, sizeof(r->url), "http://%s%s", m.ext_ip,
-		    c->base_path);
-	else
-		snprintf(r->url, sizeof(r->url), "http://%s:%u%s", m.ext_ip,
-		    port, c->base_path);
+	url_of(c, m.ext_ip, port, r);
 	snprintf(r->how, sizeof(r->how), "%s", how);
 	snprintf(r->why, sizeof(r->why), "%s: TCP port %u mapped to %s:%u "
 	    "for %d s", strcmp(how, "igd") == 0 ? "UPnP-IGD" : "NAT-PMP",
@@ -175,6 +210,71 @@ upnp_on(const struct pf_conf *c, const struct pf_reach_state *old,
 	s->upnp_port = port;
 	s->upnp_until = pf_now_ms() / 1000 + PF_REACH_LEASE_S;
 	pf_urls_add(&s->urls, r->url);
+}
+
+/* The IPv6 pinhole (upnp listed): open or renew, judge, hold it in s. */
+static void
+pin_on(const struct pf_conf *c, const struct pf_reach_state *old,
+    struct pf_reach_state *s, struct pf_reach_result *r)
+{
+	struct pf_pinhole	 ph;
+	const char		*range;
+	char			 host[80];
+	unsigned		 port = pf_conf_local_port(c);
+
+	memset(&ph, 0, sizeof(ph));
+	if (old->pin_port != 0 && old->pin_port != port)
+		(void)pf_upnp_unpin(c->upnp_url6, old->pin_id);
+	else if (old->pin_port != 0) {
+		ph.held = 1;
+		ph.id = old->pin_id;
+		snprintf(ph.addr, sizeof(ph.addr), "%s", old->pin_addr);
+	}
+	if (pf_upnp_pin(c->upnp_url6, port, PF_REACH_LEASE_S, &ph) != PF_OK) {
+		snprintf(r->why, sizeof(r->why), "no IPv6 pinhole: %s",
+		    pf_errmsg());
+		return;
+	}
+	if (!pf_reach_ip6_public(ph.addr, (int)c->upnp_ula, &range)) {
+		(void)pf_upnp_unpin(c->upnp_url6, ph.id);
+		snprintf(r->why, sizeof(r->why), "the router opened a pinhole "
+		    "to this host's IPv6 address %.40s, which is in %s: removed, "
+		    "no URL", ph.addr, range ? range : "no IPv6 range");
+		return;
+	}
+	snprintf(host, sizeof(host), "[%s]", ph.addr);
+	url_of(c, host, port, r);
+	snprintf(r->how, sizeof(r->how), "igd");
+	snprintf(r->why, sizeof(r->why), "UPnP-IGD: IPv6 pinhole %u to TCP "
+	    "port %u of [%s] for %d s", ph.id, port, ph.addr, PF_REACH_LEASE_S);
+	s->pin_port = port;
+	s->pin_id = ph.id;
+	snprintf(s->pin_addr, sizeof(s->pin_addr), "%s", ph.addr);
+	s->pin_until = pf_now_ms() / 1000 + PF_REACH_LEASE_S;
+	pf_urls_add(&s->urls, r->url);
+}
+
+/* upnp not listed: remove the pinhole an earlier run opened. */
+static void
+pin_off(const struct pf_conf *c, const struct pf_reach_state *old,
+    struct pf_reach_state *s, struct pf_reach_result *r)
+{
+	if (old->pin_port == 0) {
+		snprintf(r->why, sizeof(r->why), "not in reach: no pinhole");
+		return;
+	}
+	if (pf_upnp_unpin(c->upnp_url6, old->pin_id) != PF_OK) {
+		snprintf(r->why, sizeof(r->why), "not in reach, but IPv6 "
+		    "pinhole %u could not be removed: %s", old->pin_id,
+		    pf_errmsg());
+		s->pin_port = old->pin_port;
+		s->pin_id = old->pin_id;
+		memcpy(s->pin_addr, old->pin_addr, sizeof(s->pin_addr));
+		s->pin_until = old->pin_until;
+		return;
+	}
+	snprintf(r->why, sizeof(r->why), "not in reach: IPv6 pinhole %u is "
+	    "removed", old->pin_id);
 }
 
 /* The upnp method, not listed: remove what an earlier run mapped. */
@@ -237,12 +337,17 @@ pf_reach_run(struct pf_node *n, struct pf_reach_result res[], int *ok)
 		res[i].method = methods[i];
 		res[i].listed = listed(n->conf.reach, methods[i]);
 	}
-	if (res[0].listed)
+	res[2].listed = res[0].listed;
+	if (res[0].listed) {
 		upnp_on(&n->conf, &old, &s, &res[0]);
-	else
+		pin_on(&n->conf, &old, &s, &res[2]);
+	} else {
 		upnp_off(&n->conf, &old, &s, &res[0]);
+		pin_off(&n->conf, &old, &s, &res[2]);
+	}
 	e = onion_save(n, &s, &res[1]);
-	for (i = 0; i < PF_REACH_METHODS; i++)
+	/* The pinhole is a bonus where the router has IPv6: not counted. */
+	for (i = 0; i < 2; i++)
 		if (res[i].listed && res[i].url[0] == '\0')
 			*ok = 0;
 	return e;

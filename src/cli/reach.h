@@ -27,16 +27,24 @@ struct pf_portmap {
 	unsigned to_port;		/* ... and on which port */
 };
 
+/* An IPv6 pinhole in the home router's firewall to this host. */
+struct pf_pinhole {
+	int		held;		/* in: id and addr are one held now */
+	unsigned	id;		/* the router's id of it */
+	char		addr[64];	/* this host's IPv6 address, as the router sees it */
+};
+
 /* What one method of the reach setting gave. */
 struct pf_reach_result {
-	const char	*method;		/* "upnp", "onion" */
+	const char	*method;		/* "upnp", "onion", "upnp6" */
 	int		 listed;		/* in the reach setting */
 	char		 url[PF_URL_MAX];	/* "" = none */
 	char		 how[8];		/* "igd", "natpmp", "tor", "" */
 	char		 why[PF_REACH_WHY_MAX];	/* what happened, one line */
 };
 
-#define PF_REACH_METHODS	2
+/* Results: upnp, onion, then upnp6 (the pinhole, part of upnp). */
+#define PF_REACH_METHODS	3
 
 /* reach.c */
 /*
@@ -62,6 +70,12 @@ enum pf_err	 pf_reach_run(struct pf_node *, struct pf_reach_result res[],
 enum pf_err	 pf_reach_verify(struct pf_node *, char *why, size_t size);
 /* True if the IPv4 address text a is a public unicast address. */
 int		 pf_reach_ip_public(const char *a, const char **range);
+/*
+ * True if the IPv6 address text a is one friends on other networks can
+ * reach: a global unicast address (2000::/3), or with ula a unique local
+ * one (fc00::/7) too; else *range names why not (NULL: not an address).
+ */
+int		 pf_reach_ip6_public(const char *a, int ula, const char **range);
 
 /* reach_upnp.c */
 /*
@@ -78,6 +92,19 @@ enum pf_err	 pf_upnp_unmap(const char *root_url, unsigned port);
 /* The router's mapping of TCP port into *m; PF_ERR_NOTFOUND if none. */
 enum pf_err	 pf_upnp_query(const char *root_url, unsigned port,
 		    struct pf_portmap *m);
+
+/*
+ * Open (or, when ph->held and this host's address is still ph->addr,
+ * renew) an IPv6 pinhole from anywhere to TCP port of this host for
+ * lease_s seconds in the firewall of the UPnP-IGD 2 router at root_url6,
+ * or the one SSDP over IPv6 finds when it is "".  ph gets the id and the
+ * address.  PF_ERR_NOTFOUND: no router, or no pinholes; PF_ERR_FORBIDDEN:
+ * the router refused.  The caller judges the address.
+ */
+enum pf_err	 pf_upnp_pin(const char *root_url6, unsigned port,
+		    unsigned lease_s, struct pf_pinhole *ph);
+/* Remove pinhole id; PF_OK if the router has none by that id. */
+enum pf_err	 pf_upnp_unpin(const char *root_url6, unsigned id);
 
 /* reach_natpmp.c */
 /*

@@ -1,5 +1,6 @@
 /*
- * reach_upnp.c: a TCP port mapping on a UPnP-IGD router (reach.h), the
+ * reach_upnp.c: a TCP port mapping on a UPnP-IGD router, and an IPv6
+ * pinhole in its firewall (IGD 2's WANIPv6FirewallControl), reach.h; the
  * only user of libminiupnpc.  Every exchange with the router is bounded
  * by the library's socket timeouts (a few seconds each) and SSDP
  * discovery by UPNP_DISCOVER_MS.  What the router answers is untrusted:
@@ -47,6 +48,21 @@ pf_upnp_query(const char *root_url, unsigned port, struct pf_portmap *m)
 	return no_upnp();
 }
 
+enum pf_err
+pf_upnp_pin(const char *root_url6, unsigned port, unsigned lease_s,
+    struct pf_pinhole *ph)
+{
+	(void)root_url6; (void)port; (void)lease_s; (void)ph;
+	return no_upnp();
+}
+
+enum pf_err
+pf_upnp_unpin(const char *root_url6, unsigned id)
+{
+	(void)root_url6; (void)id;
+	return no_upnp();
+}
+
 #else /* HAVE_UPNP */
 
 #include <miniupnpc/miniupnpc.h>
@@ -62,9 +78,12 @@ struct igd {
 	char		lan[64];
 };
 
-/* The IGD at root_url, or the first valid one SSDP finds. */
+/*
+ * The IGD at root_url, or the first valid one SSDP finds (over IPv6 when
+ * v6: the router then sees, and g->lan holds, this host's IPv6 address).
+ */
 static enum pf_err
-igd_open(const char *root_url, struct igd *g)
+igd_open(const char *root_url, int v6, struct igd *g)
 {
 	struct UPNPDev	*devs;
 	int		 err = 0, r;
@@ -74,14 +93,15 @@ igd_open(const char *root_url, struct igd *g)
 		if (UPNP_GetIGDFromUrl(root_url, &g->urls, &g->data, g->lan,
 		    sizeof(g->lan)) != 1)
 			return pf_err(PF_ERR_NOTFOUND, "no UPnP-IGD router "
-			    "answers at %s (upnp_url)", root_url);
+			    "answers at %s (%s)", root_url,
+			    v6 ? "upnp_url6" : "upnp_url");
 		return PF_OK;
 	}
-	devs = upnpDiscover(UPNP_DISCOVER_MS, NULL, NULL, 0, 0, 2, &err);
+	devs = upnpDiscover(UPNP_DISCOVER_MS, NULL, NULL, 0, v6, 2, &err);
 	if (devs == NULL)
 		return pf_err(PF_ERR_NOTFOUND, "no UPnP device answered SSDP "
-		    "discovery within %d ms: UPnP is off on the router, or "
-		    "there is none", UPNP_DISCOVER_MS);
+		    "discovery%s within %d ms: UPnP is off on the router, or "
+		    "there is none", v6 ? " over IPv6" : "", UPNP_DISCOVER_MS);
 	r = UPNP_GetValidIGD(devs, &g->urls, &g->data, g->lan, sizeof(g->lan));
 	freeUPNPDevlist(devs);
 	if (r == 1)
@@ -123,7 +143,7 @@ pf_upnp_map(const char *root_url, unsigned port, unsigned lease_s,
 	enum pf_err	 e;
 
 	memset(m, 0, sizeof(*m));
-	if ((e = igd_open(root_url, &g)) != PF_OK)
+	if ((e = igd_open(root_url, 0, &g)) != PF_OK)
 		return e;
 	snprintf(p, sizeof(p), "%u", port);
 	snprintf(lease, sizeof(lease), "%u", lease_s);
@@ -156,7 +176,7 @@ pf_upnp_unmap(const char *root_url, unsigned port)
 	int		 r;
 	enum pf_err	 e;
 
-	if ((e = igd_open(root_url, &g)) != PF_OK)
+	if ((e = igd_open(root_url, 0, &g)) != PF_OK)
 		return e;
 	snprintf(p, sizeof(p), "%u", port);
 	r = UPNP_DeletePortMapping(g.urls.controlURL, g.data.first.servicetype,
@@ -176,13 +196,105 @@ pf_upnp_query(const char *root_url, unsigned port, struct pf_portmap *m)
 	enum pf_err	 e;
 
 	memset(m, 0, sizeof(*m));
-	if ((e = igd_open(root_url, &g)) != PF_OK)
+	if ((e = igd_open(root_url, 0, &g)) != PF_OK)
 		return e;
 	snprintf(p, sizeof(p), "%u", port);
 	snprintf(m->lan_ip, sizeof(m->lan_ip), "%s", g.lan);
 	e = igd_query(&g, p, m);
 	FreeUPNPUrls(&g.urls);
 	return e;
+}
+
+/* Renew pinhole id for lease; PF_OK if the router did. */
+static enum pf_err
+pin_renew(struct igd *g, unsigned id, const char *lease)
+{
+	char	uid[16];
+	int	r;
+
+	snprintf(uid, sizeof(uid), "%u", id);
+	r = UPNP_UpdatePinhole(g->urls.controlURL_6FC, g->data.IPv6FC.servicetype,
+	    uid, lease);
+	return r == UPNPCOMMAND_SUCCESS ? PF_OK : PF_ERR_NOTFOUND;
+}
+
+/* A new pinhole from anywhere to TCP port p of this host into ph. */
+static enum pf_err
+pin_add(struct igd *g, const char *p, const char *lease,
+    struct pf_pinhole *ph)
+{
+	char	 uid[16] = "", *end;
+	long	 v;
+	int	 r;
+
+	r = UPNP_AddPinhole(g->urls.controlURL_6FC, g->data.IPv6FC.servicetype,
+	    "", "0", g->lan, p, "6", lease, uid);
+	if (r != UPNPCOMMAND_SUCCESS)
+		return pf_err(PF_ERR_FORBIDDEN, "the router refused a pinhole "
+		    "to TCP port %s of [%.40s] (%d %s)", p, ph->addr, r,
+		    strupnperror(r));
+	v = strtol(uid, &end, 10);
+	if (uid[0] == '\0' || *end != '\0' || v < 0 || v > 65535)
+		return pf_err(PF_ERR_INVALID, "the router gave a pinhole id "
+		    "that is not a number from 0 to 65535");
+	ph->id = (unsigned)v;
+	return PF_OK;
+}
+
+enum pf_err
+pf_upnp_pin(const char *root_url6, unsigned port, unsigned lease_s,
+    struct pf_pinhole *ph)
+{
+	struct igd	 g;
+	char		 p[8], lease[16], old[16];
+	enum pf_err	 e;
+
+	if ((e = igd_open(root_url6, 1, &g)) != PF_OK)
+		return e;
+	snprintf(p, sizeof(p), "%u", port);
+	snprintf(lease, sizeof(lease), "%u", lease_s);
+	if (g.data.IPv6FC.servicetype[0] == '\0' ||
+	    g.urls.controlURL_6FC == NULL)
+		e = pf_err(PF_ERR_NOTFOUND, "the router offers no IPv6 "
+		    "pinholes (no WANIPv6FirewallControl service: UPnP-IGD 2 "
+		    "with IPv6 is off)");
+	else if (ph->held && strcmp(ph->addr, g.lan) == 0 &&
+	    pin_renew(&g, ph->id, lease) == PF_OK)
+		e = PF_OK;
+	else {
+		/* A pinhole to an address this host no longer has goes. */
+		if (ph->held) {
+			snprintf(old, sizeof(old), "%u", ph->id);
+			(void)UPNP_DeletePinhole(g.urls.controlURL_6FC,
+			    g.data.IPv6FC.servicetype, old);
+		}
+		pf_log_sanitize(g.lan, ph->addr, sizeof(ph->addr));
+		e = pin_add(&g, p, lease, ph);
+	}
+	FreeUPNPUrls(&g.urls);
+	return e;
+}
+
+enum pf_err
+pf_upnp_unpin(const char *root_url6, unsigned id)
+{
+	struct igd	 g;
+	char		 uid[16];
+	int		 r;
+	enum pf_err	 e;
+
+	if ((e = igd_open(root_url6, 1, &g)) != PF_OK)
+		return e;
+	snprintf(uid, sizeof(uid), "%u", id);
+	r = g.urls.controlURL_6FC == NULL ? UPNPCOMMAND_UNKNOWN_ERROR :
+	    UPNP_DeletePinhole(g.urls.controlURL_6FC,
+	    g.data.IPv6FC.servicetype, uid);
+	FreeUPNPUrls(&g.urls);
+	/* 704: the router has no such pinhole (its lease ran out). */
+	if (r != UPNPCOMMAND_SUCCESS && r != 704)
+		return pf_err(PF_ERR_NETWORK, "the router did not remove IPv6 "
+		    "pinhole %u (%d %s)", id, r, strupnperror(r));
+	return PF_OK;
 }
 
 #endif /* HAVE_UPNP */

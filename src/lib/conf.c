@@ -72,6 +72,15 @@ static const struct conf_key {
 	    sizeof(((struct pf_conf *)0)->upnp_url), 0, 0, "",
 	    "the home router's UPnP description (http://ROUTER:PORT/rootDesc.xml); "
 	    "empty: find it by SSDP" },
+	{ "upnp_url6", CONF_STR, offsetof(struct pf_conf, upnp_url6),
+	    sizeof(((struct pf_conf *)0)->upnp_url6), 0, 0, "",
+	    "the home router's UPnP description over IPv6 "
+	    "(http://[ROUTER]:PORT/rootDesc.xml), for the IPv6 pinhole; "
+	    "empty: find it by SSDP over IPv6" },
+	{ "upnp_ula", CONF_NUM, offsetof(struct pf_conf, upnp_ula), 0,
+	    0, 1, "0", "1: an IPv6 pinhole to a unique local address "
+	    "(fc00::/7) gives a URL, for a network that routes those (a VPN "
+	    "between homes, a test network); 0: only a global address does" },
 	{ "tor_socks", CONF_STR, offsetof(struct pf_conf, tor_socks),
 	    sizeof(((struct pf_conf *)0)->tor_socks), 0, 0, "",
 	    "tor's SOCKS port, as IPV4:PORT or [IPV6]:PORT (e.g. 127.0.0.1:9050), "
@@ -267,6 +276,9 @@ check(struct pf_conf *c, const char *file)
 	if (c->upnp_url[0] != '\0' && strncmp(c->upnp_url, "http://", 7) != 0)
 		return pf_err(PF_ERR_CONFIG, "%s: upnp_url must start with "
 		    "http://", file);
+	if (c->upnp_url6[0] != '\0' && strncmp(c->upnp_url6, "http://[", 8) != 0)
+		return pf_err(PF_ERR_CONFIG, "%s: upnp_url6 must start with "
+		    "http://[ (an IPv6 address)", file);
 	if ((e = check_reach(c->reach, file)) != PF_OK ||
 	    (e = check_socks(c->tor_socks, file)) != PF_OK)
 		return e;

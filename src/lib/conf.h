@@ -28,6 +28,8 @@ struct pf_conf {
 	char	reach[64];		/* methods of peerfeed reach: "upnp", ... */
 	long	reach_port;		/* local web server's port; 0: url's */
 	char	upnp_url[512];		/* router's rootDesc.xml; "" = SSDP */
+	char	upnp_url6[512];		/* the same over IPv6, for the pinhole */
+	long	upnp_ula;		/* 1: a pinhole to a ULA gives a URL */
 	char	tor_socks[64];		/* "127.0.0.1:9050": .onion through it; "" = skip */
 	char	timezone[72];		/* the owner's zone, "" = the system's */
 };

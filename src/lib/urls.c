@@ -92,12 +92,57 @@ parse_upnp(struct json_object *o, struct pf_reach_state *s)
 	return PF_OK;
 }
 
+/* The "pinhole" member of reach.json into s. */
+static enum pf_err
+parse_pinhole(struct json_object *o, struct pf_reach_state *s)
+{
+	static const char *const members[] = { "id", "addr", "port", "until",
+	    NULL };
+	const char	*addr;
+	int64_t		 id, port;
+	enum pf_err	 e;
+
+	if ((e = pf_json_only_members(o, members, REACH_FILE ": pinhole")) !=
+	    PF_OK ||
+	    (e = pf_json_get_int(o, "id", 0, 65535, &id)) != PF_OK ||
+	    (e = pf_json_get_str(o, "addr", 2, sizeof(s->pin_addr) - 1,
+	    &addr)) != PF_OK ||
+	    (e = pf_json_get_int(o, "port", 1, 65535, &port)) != PF_OK ||
+	    (e = pf_json_get_int(o, "until", 0, PF_JSON_INT_MAX,
+	    &s->pin_until)) != PF_OK)
+		return e;
+	if (strspn(addr, "0123456789abcdefABCDEF:.") != strlen(addr))
+		return pf_err(PF_ERR_INVALID, REACH_FILE ": pinhole: addr: "
+		    "not an IPv6 address");
+	snprintf(s->pin_addr, sizeof(s->pin_addr), "%s", addr);
+	s->pin_id = (unsigned)id;
+	s->pin_port = (unsigned)port;
+	return PF_OK;
+}
+
+/* The optional object member name of reach.json into s, by parse. */
+static enum pf_err
+parse_opt(struct json_object *o, const char *name,
+    enum pf_err (*parse)(struct json_object *, struct pf_reach_state *),
+    struct pf_reach_state *s)
+{
+	struct json_object	*u;
+	enum pf_err		 e;
+
+	if ((e = pf_json_get_obj(o, name, &u)) == PF_ERR_NOTFOUND) {
+		pf_err_clear();
+		return PF_OK;
+	}
+	return e != PF_OK ? e : parse(u, s);
+}
+
 /* The members of reach.json into s. */
 static enum pf_err
 parse_reach(struct json_object *o, struct pf_reach_state *s)
 {
-	static const char *const members[] = { "urls", "upnp", NULL };
-	struct json_object	*a, *u;
+	static const char *const members[] = { "urls", "upnp", "pinhole",
+	    NULL };
+	struct json_object	*a;
 	const char		*v;
 	size_t			 i;
 	enum pf_err		 e;
@@ -114,11 +159,9 @@ parse_reach(struct json_object *o, struct pf_reach_state *s)
 			    "is not an http:// or https:// URL", v);
 		pf_urls_add(&s->urls, v);
 	}
-	if ((e = pf_json_get_obj(o, "upnp", &u)) == PF_ERR_NOTFOUND) {
-		pf_err_clear();
-		return PF_OK;
-	}
-	return e != PF_OK ? e : parse_upnp(u, s);
+	if ((e = parse_opt(o, "upnp", parse_upnp, s)) != PF_OK)
+		return e;
+	return parse_opt(o, "pinhole", parse_pinhole, s);
 }
 
 enum pf_err
@@ -149,18 +192,24 @@ pf_reach_state_save(struct pf_store *st, const struct pf_reach_state *s)
 	size_t		 i;
 	enum pf_err	 e;
 
-	if (s->urls.n == 0 && s->upnp_how[0] == '\0')
+	if (s->urls.n == 0 && s->upnp_how[0] == '\0' && s->pin_port == 0)
 		return pf_store_unlink(st, REACH_FILE);
 	e = pf_buf_addstr(&b, "{\"urls\": [");
 	for (i = 0; i < s->urls.n && e == PF_OK; i++)
 		if ((e = pf_buf_addstr(&b, i ? ", " : "")) == PF_OK)
 			e = pf_buf_json_str(&b, s->urls.v[i]);
+	if (e == PF_OK)
+		e = pf_buf_addstr(&b, "]");
 	if (e == PF_OK && s->upnp_how[0] != '\0')
-		e = pf_buf_printf(&b, "],\n \"upnp\": {\"how\": \"%s\", \"port\": "
-		    "%u, \"until\": %lld}}\n", s->upnp_how, s->upnp_port,
+		e = pf_buf_printf(&b, ",\n \"upnp\": {\"how\": \"%s\", \"port\": "
+		    "%u, \"until\": %lld}", s->upnp_how, s->upnp_port,
 		    (long long)s->upnp_until);
-	else if (e == PF_OK)
-		e = pf_buf_addstr(&b, "]}\n");
+	if (e == PF_OK && s->pin_port != 0)
+		e = pf_buf_printf(&b, ",\n \"pinhole\": {\"id\": %u, \"addr\": "
+		    "\"%s\", \"port\": %u, \"until\": %lld}", s->pin_id,
+		    s->pin_addr, s->pin_port, (long long)s->pin_until);
+	if (e == PF_OK)
+		e = pf_buf_addstr(&b, "}\n");
 	if (e == PF_OK)
 		e = pf_store_write(st, REACH_FILE, b.data, b.len);
 	pf_buf_free(&b);

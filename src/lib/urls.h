@@ -6,8 +6,11 @@
  * (store.c) and parsed strictly:
  *	{"urls": ["http://203.0.113.7:18080/peerfeed"],
  *	 "upnp": {"how": "igd" or "natpmp", "port": <external port>,
- *	          "until": <seconds since the epoch the lease runs to>}}
- * upnp is there only while a port mapping is held.
+ *	          "until": <seconds since the epoch the lease runs to>},
+ *	 "pinhole": {"id": <the router's pinhole id>, "addr": "<this host's
+ *	          IPv6 address>", "port": <TCP port>, "until": <lease end>}}
+ * upnp is there only while a port mapping is held, pinhole only while an
+ * IPv6 pinhole is.
  */
 #ifndef PF_URLS_H
 #define PF_URLS_H
@@ -32,6 +35,10 @@ struct pf_reach_state {
 	char		upnp_how[8];	/* "igd", "natpmp"; "" = no mapping held */
 	unsigned	upnp_port;	/* external port mapped */
 	int64_t		upnp_until;	/* lease end, seconds since the epoch */
+	unsigned	pin_port;	/* TCP port of the pinhole; 0 = none held */
+	unsigned	pin_id;		/* the router's id of it */
+	char		pin_addr[64];	/* this host's IPv6 address it opens */
+	int64_t		pin_until;	/* lease end, seconds since the epoch */
 };
 
 /* Add u to l unless already there (trailing slashes aside) or l is full. */

@@ -4,6 +4,10 @@
 # in nftables, Debian's miniupnpd with UPnP-IGD and NAT-PMP, secure_mode)
 # and "internet" (a's friend f, at $I_IP).  a has f's key and a private
 # post for f ($PRIV).  $URL is a's URL once the router maps its port.
+# IPv6 too, without NAT: unique local addresses (fd00::/8), home $H6 and
+# internet $I6 routed through the router, whose firewall (the same inet
+# table, forward policy drop) lets in only what miniupnpd opens (an IPv6
+# pinhole); a's nginx listens on [$H6]:$PORT as well, $URL6.
 # Every address is inside the test's namespaces, none routed out.
 
 NH=pf$$h NR=pf$$r NI=pf$$i		# namespaces
@@ -12,6 +16,8 @@ LAN=10.214.$N				# home - router
 WAN=11.214.$N				# router - internet: not a reserved range
 H_IP=$LAN.2 R_LAN=$LAN.1 R_WAN=$WAN.1 I_IP=$WAN.2
 PORT=18080				# a's nginx at home, and the mapped port
+LAN6=fd00:214:$N:1 WAN6=fd00:214:$N:2	# the same links, IPv6 (/64 each)
+H6=$LAN6::2 R_LAN6=$LAN6::1 R_WAN6=$WAN6::1 I6=$WAN6::2
 
 netns_cleanup() {
 	cleanup
@@ -51,7 +57,17 @@ links() {
 		ip -n "$1" link set "$2" up || return 1
 	done
 	ip -n "$NH" route add default via "$R_LAN" &&
-	    in_router sysctl -qw net.ipv4.ip_forward=1
+	    in_router sysctl -qw net.ipv4.ip_forward=1 && links6
+}
+# IPv6 on the same links (nodad: usable at once), routed by the router.
+links6() {
+	ip -n "$NH" addr add "$H6/64" dev "${NH}l" nodad &&
+	    ip -n "$NR" addr add "$R_LAN6/64" dev "${NR}l" nodad &&
+	    ip -n "$NR" addr add "$R_WAN6/64" dev "${NR}w" nodad &&
+	    ip -n "$NI" addr add "$I6/64" dev "${NI}w" nodad &&
+	    ip -n "$NH" -6 route add default via "$R_LAN6" &&
+	    ip -n "$NI" -6 route add "$LAN6::/64" via "$R_WAN6" &&
+	    in_router sysctl -qw net.ipv6.conf.all.forwarding=1
 }
 
 # The router's NAT: the tables and chains miniupnpd's nftables backend
@@ -93,7 +109,7 @@ port=5000
 enable_upnp=$2
 enable_natpmp=$3
 secure_mode=yes
-ipv6_disable=yes
+ipv6_disable=no
 system_uptime=yes
 uuid=8a4f2c1e-0d3b-4c5a-9e7f-21b3c4d5e6f7
 allow 1024-65535 $LAN.0/24 1024-65535
@@ -119,6 +135,7 @@ make_node a Alice && make_node f Frank || exit 99
 sed -i "s|^url = .*|url = http://$H_IP:$PORT/peerfeed|" "$T/a/peerfeed.conf"
 pf a reindex >/dev/null && start_responder a || exit 99
 nginx_conf a "$H_IP:$PORT" || exit 99
+sed -i "s|^\(\t*\)listen $H_IP:$PORT;|&\n\1listen [$H6]:$PORT;|" "$d/nginx.conf"
 bg_in "$NH" nginx "$NGINX" -p "$d" -c "$d/nginx.conf" -e "$d/logs/error.log" &&
     wait_for in_home curl -sf -o /dev/null "http://$H_IP:$PORT/peerfeed/" ||
     { echo "FAIL: nginx at home"; exit 99; }
@@ -136,4 +153,4 @@ set_conf() {
 	sed -i "/^$1 = /d" "$T/a/peerfeed.conf"
 	echo "$1 = $2" >>"$T/a/peerfeed.conf"
 }
-URL=http://$R_WAN:$PORT/peerfeed
+URL=http://$R_WAN:$PORT/peerfeed URL6=http://[$H6]:$PORT/peerfeed
