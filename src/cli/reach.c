@@ -173,33 +173,38 @@ url_of(const struct pf_conf *c, const char *host, unsigned port,
 		    c->base_path);
 }
 
-/* The upnp method, listed: map, judge, and hold the mapping in s. */
-static void
+/*
+ * The upnp method, listed: map, judge, and hold the mapping in s.  1 if a
+ * UPnP-IGD router answered (it may have the IPv6 pinhole too).
+ */
+static int
 upnp_on(const struct pf_conf *c, const struct pf_reach_state *old,
     struct pf_reach_state *s, struct pf_reach_result *r)
 {
 	struct pf_portmap	 m;
 	const char		*how;
 	unsigned		 port = pf_conf_local_port(c);
+	int			 igd;
 	enum pf_err		 e;
 
 	/* A mapping of another port (reach_port changed) goes first. */
 	if (old->upnp_how[0] != '\0' && old->upnp_port != port)
 		(void)unmap(c, old->upnp_how, old->upnp_port);
-	if ((e = map_port(c, port, &m, &how)) == PF_OK &&
-	    (e = judge(how, &m, port)) != PF_OK) {
+	e = map_port(c, port, &m, &how);
+	igd = strcmp(how, "igd") == 0;
+	if (e == PF_OK && (e = judge(how, &m, port)) != PF_OK) {
 		snprintf(r->why, sizeof(r->why), "%s", pf_errmsg());
 		/* A mapping of ours that gives no URL is removed again. */
 		if (e == PF_ERR_FORBIDDEN)
 			(void)unmap(c, how, port);
-		return;
+		return igd;
 	}
 	if (e != PF_OK) {
 		snprintf(r->why, sizeof(r->why), "%s", pf_errmsg());
 		/* A refusal is most often explained by the address. */
 		if (m.ext_ip[0] != '\0' && judge_ext(m.ext_ip) != PF_OK)
 			snprintf(r->why, sizeof(r->why), "%s", pf_errmsg());
-		return;
+		return igd;
 	}
 	url_of(c, m.ext_ip, port, r);
 	snprintf(r->how, sizeof(r->how), "%s", how);
@@ -210,6 +215,7 @@ upnp_on(const struct pf_conf *c, const struct pf_reach_state *old,
 	s->upnp_port = port;
 	s->upnp_until = pf_now_ms() / 1000 + PF_REACH_LEASE_S;
 	pf_urls_add(&s->urls, r->url);
+	return igd;
 }
 
 /* The IPv6 pinhole (upnp listed): open or renew, judge, hold it in s. */
@@ -339,8 +345,14 @@ pf_reach_run(struct pf_node *n, struct pf_reach_result res[], int *ok)
 	}
 	res[2].listed = res[0].listed;
 	if (res[0].listed) {
-		upnp_on(&n->conf, &old, &s, &res[0]);
-		pin_on(&n->conf, &old, &s, &res[2]);
+		/* No router over IPv4, none named over IPv6: no SSDP wait. */
+		if (upnp_on(&n->conf, &old, &s, &res[0]) ||
+		    n->conf.upnp_url6[0] != '\0')
+			pin_on(&n->conf, &old, &s, &res[2]);
+		else
+			snprintf(res[2].why, sizeof(res[2].why), "no IPv6 "
+			    "pinhole: no UPnP-IGD router answered (upnp_url6 "
+			    "names one over IPv6)");
 	} else {
 		upnp_off(&n->conf, &old, &s, &res[0]);
 		pin_off(&n->conf, &old, &s, &res[2]);

@@ -97,7 +97,13 @@ igd_open(const char *root_url, int v6, struct igd *g)
 			    v6 ? "upnp_url6" : "upnp_url");
 		return PF_OK;
 	}
-	devs = upnpDiscover(UPNP_DISCOVER_MS, NULL, NULL, 0, v6, 2, &err);
+	/* Pinholes are UPnP-IGD 2's: over IPv6, ask for that one only. */
+	if (v6)
+		devs = upnpDiscoverDevice("urn:schemas-upnp-org:device:"
+		    "InternetGatewayDevice:2", UPNP_DISCOVER_MS, NULL, NULL, 0,
+		    1, 2, &err);
+	else
+		devs = upnpDiscover(UPNP_DISCOVER_MS, NULL, NULL, 0, 0, 2, &err);
 	if (devs == NULL)
 		return pf_err(PF_ERR_NOTFOUND, "no UPnP device answered SSDP "
 		    "discovery%s within %d ms: UPnP is off on the router, or "
