@@ -57,6 +57,10 @@ pf_err_http(enum pf_err e)
  */
 static void
 vset(const char *then, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
+static void
+vset(const char *then, const char *fmt, va_list ap)
 {
 	char	tmp[sizeof(lastmsg)];
 	int	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);

@@ -30,6 +30,10 @@ pf_log_name(void)
  */
 static void
 vlog(const char *why, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
+static void
+vlog(const char *why, const char *fmt, va_list ap)
 {
 	char	line[4096];
 

@@ -35,12 +35,19 @@ start_responder() {
 	else
 		spawn-fcgi -s "$sock" -M 0666 -F "$workers" -P "$T/$node.spawn" \
 		    -- "$PEERFEED_FCGI" -d "$T/$node" >>"$T/$node.log" 2>&1 || return 1
-		# spawn-fcgi -F prints and forks; collect the workers' PIDs.
-		wait_for pgrep -f "^$PEERFEED_FCGI -d $T/$node\$" || return 1
+		# spawn-fcgi -F prints and forks; collect the workers' PIDs
+		# once each has exec'd the responder (under load they come
+		# one by one).
+		wait_for workers_up "$node" "$workers" || return 1
 		pgrep -f "^$PEERFEED_FCGI -d $T/$node\$" >"$T/$node.pids"
 		for p in $(cat "$T/$node.pids"); do track_pid "$p"; done
 	fi
 	wait_for test -S "$sock"
+}
+
+# workers_up NODE N: N responders of $T/NODE run.
+workers_up() {
+	[ "$(pgrep -c -f "^$PEERFEED_FCGI -d $T/$1\$")" = "$2" ]
 }
 
 # Tests send private requests and POSTs far faster than friends do:
