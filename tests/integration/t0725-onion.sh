@@ -21,6 +21,11 @@
 . "$(dirname "$0")/lib_http.sh"
 . "$(dirname "$0")/lib_fetch.sh"
 need nginx python3 strace curl
+# The background servers run by the real interpreter: a python3 on PATH
+# may be a wrapper (pyenv's shim) whose PID is not the server's, so that
+# stopping it by PID would leave the server running.
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
 
 serve_node a Alice || exit 99
 serve_node b Bob || exit 99
@@ -64,7 +69,7 @@ SOCKS_PID=
 socks() {
 	[ -n "$SOCKS_PID" ] && { kill "$SOCKS_PID"; wait "$SOCKS_PID" 2>/dev/null; }
 	rm -f "$T/socks.port"
-	python3 "$top_srcdir/tests/integration/fake_socks.py" "$T/socks.port" \
+	"$PY" "$top_srcdir/tests/integration/fake_socks.py" "$T/socks.port" \
 	    "$T/socks.log" "$@" &
 	SOCKS_PID=$!
 	track_pid "$SOCKS_PID"
@@ -137,7 +142,7 @@ socks map "$ONAME=127.0.0.1:$APORT" || exit 99
 : >"$T/socks.log"
 
 # A clearnet URL that redirects to the onion URL: the name is not looked up.
-python3 -c 'import http.server,sys
+"$PY" -c 'import http.server,sys
 class H(http.server.BaseHTTPRequestHandler):
     def do_GET(s):
         s.send_response(302); s.send_header("Location", sys.argv[2] + "/key"); s.end_headers()
