@@ -53,8 +53,10 @@
 #include "keyring.h"
 #include "log.h"
 #include "node.h"
+#include "nodeinfo.h"
 #include "post.h"
 #include "store.h"
+#include "urls.h"
 
 #define RUN_LOCK	"tmp/fetch.lock"
 #define PUBLIC_META	"fetch.public."	/* + fpr: a public feed's cursor */
@@ -331,11 +333,36 @@ bad_state(struct pf_fetcher *f, const char *fpr)
 		f->opts->report(&fr, 0, 0, f->opts->arg);
 }
 
+/*
+ * An .onion URL goes wherever the SOCKS proxy connects it: before any
+ * private request, its GET / must name the friend's pinned fingerprint
+ * (doc/PROTOCOL.md, "Base URL").  PF_ERR_FORBIDDEN when it names another.
+ */
+static enum pf_err
+onion_pinned(const struct job *j)
+{
+	struct pf_nodeinfo	 info;
+	const char		*base = fetch_base(j);
+	enum pf_err		 e;
+
+	/* Without tor_socks, the request itself says it is skipped. */
+	if (j->pub || !pf_url_onion(base) || !pf_net_tor_set())
+		return PF_OK;
+	if ((e = pf_nodeinfo_get(base, ONION_CONNECT_S, &info)) != PF_OK)
+		return e;
+	if (strcasecmp(info.fpr, j->fr.fpr) != 0)
+		return pf_err(PF_ERR_FORBIDDEN, "%.80s answers for %s, not for "
+		    "this friend's key: no private request sent", base,
+		    info.fpr);
+	return PF_OK;
+}
+
 /* Make the job for friend fpr and start it; nothing if it has no URL. */
 static enum pf_err
 job_new(struct pf_fetcher *f, const char *fpr)
 {
 	struct job	*j;
+	char		 why[PF_RESULT_MAX];
 	enum pf_err	 e;
 
 	if ((j = calloc(1, sizeof(*j))) == NULL)
@@ -348,7 +375,17 @@ job_new(struct pf_fetcher *f, const char *fpr)
 		return PF_OK;
 	}
 	f->stats->friends++;
-	if ((e = job_start(j)) != PF_OK)
+	if ((e = onion_pinned(j)) == PF_ERR_NETWORK) {
+		/* As for a URL that does not connect: look elsewhere. */
+		snprintf(why, sizeof(why), "%s", pf_errmsg());
+		j->x.err = PF_ERR_NETWORK;
+		if (!fetch_locate_job(j)) {
+			fetch_end(j, e, why);
+			return PF_OK;
+		}
+		e = PF_OK;
+	}
+	if (e != PF_OK || (e = job_start(j)) != PF_OK)
 		job_fail(j, e);
 	return PF_OK;
 }

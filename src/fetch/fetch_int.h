@@ -11,6 +11,7 @@
 #include "fetch.h"
 
 #define PF_FETCH_SELF_META	"fetch.self"	/* own fingerprint (index meta) */
+#define ONION_CONNECT_S		30	/* seconds to connect to an onion URL, through tor */
 
 struct pf_fetcher {
 	struct pf_node			*n;

@@ -47,7 +47,6 @@
 
 #define LAN_BROWSE_MS	3000	/* one browse of the LAN per run, at most */
 #define PROBE_CONNECT_S	3	/* seconds to connect for a GET / */
-#define ONION_CONNECT_S	30	/* ... of an onion URL, through tor */
 
 /* What the LAN said this run. */
 struct fetch_lan {

@@ -76,6 +76,12 @@ on_resolve(void *resolver, void *reserved, void *arg)
 }
 
 /* Route an .onion URL through tor's SOCKS port, following no redirect. */
+int
+pf_net_tor_set(void)
+{
+	return tor_proxy[0] != '\0';
+}
+
 static enum pf_err
 easy_onion(CURL *h, struct pf_xfer *x)
 {

@@ -81,6 +81,8 @@ enum pf_err	 pf_net_run_one(const struct pf_net_limits *, struct pf_xfer *);
  * (doc/PROTOCOL.md, "Base URL").
  */
 void		 pf_net_tor_socks(const char *hostport);
+/* True if a SOCKS proxy for .onion URLs is set (pf_net_tor_socks()). */
+int		 pf_net_tor_set(void);
 /* Free what the transport holds for x (its body buffer included). */
 void		 pf_xfer_free(struct pf_xfer *);
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# covers: src/cli/reach_onion.c src/cli/cli_reach.c src/lib/net.c src/fetch/fetch_locate.c src/lib/node_friend.c src/fcgi/app.c
+# covers: src/cli/reach_onion.c src/cli/cli_reach.c src/lib/net.c src/fetch/fetch.c src/fetch/fetch_locate.c src/lib/node_friend.c src/fcgi/app.c
 # t0725-onion: the onion method of peerfeed reach and the fetcher's way to
 # .onion URLs (issue 15; doc/PROTOCOL.md "Base URL", doc/INSTALL.md
 # "Friends on other networks").  With reach = onion, peerfeed reach writes
@@ -186,10 +186,20 @@ fetch b >"$T/f4.out" 2>&1
 check "a proxy answering garbage: fetch fails and says so"
 cat "$T/f3.out" "$T/f4.out" | sed 's/^/# /'
 
-# 6. An onion name that leads to another node's key is refused.
+# 6. An onion name that leads to another node's key is refused, by friend
+# add and by the fetcher, which asks an onion URL's GET / before any
+# private request (the proxy, not DNS, decides where the name leads).
 socks map "$ONAME=127.0.0.1:$(cat "$T/c.port")" || exit 99
 fails "friend add: the onion URL answers with another key" \
     pf b friend add --url "$ONION" --fpr "$FA"
+FC=$(fpr_of c)
+: >"$T/nginx-c/logs/access.log"
+fetch b >"$T/f5.out" 2>&1
+[ $? = 1 ] && grep -q "answers for $FC, not for this friend's key: no private request sent" \
+    "$T/f5.out" && grep -q "GET /peerfeed/ " "$T/nginx-c/logs/access.log" &&
+    ! grep -q "POST" "$T/nginx-c/logs/access.log"
+check "fetch: the saved onion URL answers GET / for another key: no private request sent to it"
+sed 's/^/# /' "$T/f5.out"
 echo "tor_socks = 127.0.0.1:$SP" >>"$T/a/peerfeed.conf"
 pf a doctor >"$T/doc3.out" 2>&1
 grep -q "FAIL.*reach onion: $ONION answers through tor for $(fpr_of c), not this node" "$T/doc3.out"
