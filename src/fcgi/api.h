@@ -21,6 +21,7 @@ struct pf_keyring;
 struct pf_group;
 struct pf_http_req;
 struct pf_http_resp;
+struct pf_cursor;
 
 #define PF_ETAG_KEY_LEN	32	/* bytes of the node-local ETag key */
 
@@ -44,33 +45,6 @@ struct pf_api {
 };
 
 /* api_feed.c */
-/* Free what the handlers cached in a (key, groups, the keyring watch). */
-void		 pf_api_close(struct pf_api *);
-
-/*
- * Reload the keyring's key cache if its files (pubring.kbx, trustdb.gpg,
- * where gpg keeps the disabled flag) changed since the last look, so a
- * friend added or blocked with the CLI counts at once.  An inotify watch
- * on the keyring directory makes a call one read(2) while nothing changed
- * there; the files are stat(2)ed only after an event (or on every call
- * where inotify is missing); gpg runs only after a change.
- */
-enum pf_err	 pf_api_keyring_fresh(struct pf_api *);
-
-/*
- * The audiences of the reader holding key fpr, as pf_group_audiences()
- * gives them, from a copy of gpg.conf's groups read once and again only
- * after pf_api_keyring_fresh() saw the keyring directory change.
- */
-enum pf_err	 pf_api_audiences(struct pf_api *, const char *fpr,
-		    char ***auds, size_t *n);
-
-/*
- * Load the node-local secret that keys private ETags from DIR/etag.key,
- * creating it (random, mode 0600, exclusively, so every worker process
- * ends up with the same key) if it does not exist.
- */
-enum pf_err	 pf_api_etag_init(struct pf_api *);
 
 /*
  * Open and check a private request of kind (api_feed.c, steps 1 and 3-5):
@@ -112,6 +86,42 @@ enum pf_err	 pf_api_media(struct pf_api *, const struct pf_http_req *,
 		    const char *param, struct pf_http_resp *);
 enum pf_err	 pf_api_media_post(struct pf_api *, const struct pf_http_req *,
 		    const char *param, struct pf_http_resp *);
+
+/* api_state.c */
+/* Free what the handlers cached in a (key, groups, the keyring watch). */
+void		 pf_api_close(struct pf_api *);
+
+/*
+ * Reload the keyring's key cache if its files (pubring.kbx, trustdb.gpg,
+ * where gpg keeps the disabled flag) changed since the last look, so a
+ * friend added or blocked with the CLI counts at once.  An inotify watch
+ * on the keyring directory makes a call one read(2) while nothing changed
+ * there; the files are stat(2)ed only after an event (or on every call
+ * where inotify is missing); gpg runs only after a change.
+ */
+enum pf_err	 pf_api_keyring_fresh(struct pf_api *);
+
+/*
+ * The audiences of the reader holding key fpr, as pf_group_audiences()
+ * gives them, from a copy of gpg.conf's groups read once and again only
+ * after pf_api_keyring_fresh() saw the keyring directory change.
+ */
+enum pf_err	 pf_api_audiences(struct pf_api *, const char *fpr,
+		    char ***auds, size_t *n);
+
+/*
+ * Load the node-local secret that keys private ETags from DIR/etag.key,
+ * creating it (random, mode 0600, exclusively, so every worker process
+ * ends up with the same key) if it does not exist.
+ */
+enum pf_err	 pf_api_etag_init(struct pf_api *);
+
+/* A private ETag: "pf1-" and 128 bits of HMAC-SHA256 under the key above
+ * over the owner, reader, its audiences and latest (api_feed.c). */
+#define PF_API_ETAG_MAX	48
+enum pf_err	 pf_api_etag(struct pf_api *, const char *reader,
+		    char *const *auds, size_t naud,
+		    const struct pf_cursor *latest, char out[PF_API_ETAG_MAX]);
 
 /* app.c */
 /* The owner's web page under /app (app.h has the rest). */

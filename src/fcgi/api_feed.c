@@ -36,29 +36,21 @@
  * forged (128 bits); someone holding a tag (the reader, or whoever saw
  * the header) learns only whether it is still current, that is whether
  * anything changed for that reader since, which the reader's own poll
- * timing already shows.  No post, count or time is in the answer.
+ * timing already shows.  No post, count or time is in the answer.  The
+ * key and the tags are api_state.c's.
  */
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#ifdef __linux__
-#include <sys/inotify.h>
-#endif
-#include <sys/stat.h>
 #include <unistd.h>
-
-#include <gcrypt.h>
 
 #include "api.h"
 #include "budget.h"
 #include "envelope.h"
 #include "feed.h"
-#include "group.h"
 #include "http.h"
 #include "index.h"
 #include "keyring.h"
@@ -66,229 +58,9 @@
 #include "store.h"
 #include "urls.h"
 
-#define ETAG_FILE	"etag.key"
-#define ETAG_MAX	48
 #define PGP_TYPE	"application/pgp-encrypted"
 #define ARMOR_HEAD	"-----BEGIN PGP MESSAGE-----"
 #define NOT_FRIEND	"not a friend of this node"
-
-/* Read the key file at path into key; -1 (errno set) unless it is whole. */
-static int
-etag_read(const char *path, unsigned char key[PF_ETAG_KEY_LEN])
-{
-	int	 fd;
-	ssize_t	 n;
-
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
-		return -1;
-	n = read(fd, key, PF_ETAG_KEY_LEN);
-	close(fd);
-	if (n != PF_ETAG_KEY_LEN) {
-		errno = EIO;
-		return -1;
-	}
-	return 0;
-}
-
-/* Write a new random key to a temp file and link() it into place. */
-static enum pf_err
-etag_create(const char *path, unsigned char key[PF_ETAG_KEY_LEN])
-{
-	char	 tmp[4096];
-	int	 fd, rc;
-
-	if (getrandom(key, PF_ETAG_KEY_LEN, 0) != PF_ETAG_KEY_LEN)
-		return pf_err(PF_ERR_SYS, "getrandom: %s", strerror(errno));
-	snprintf(tmp, sizeof(tmp), "%s.%ld", path, (long)getpid());
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1)
-		return pf_err(PF_ERR_SYS, "%s: %s", tmp, strerror(errno));
-	rc = write(fd, key, PF_ETAG_KEY_LEN) == PF_ETAG_KEY_LEN && fsync(fd) == 0;
-	close(fd);
-	/* link() fails if another worker won the race: then use its key. */
-	if (!rc || (link(tmp, path) == -1 && errno != EEXIST)) {
-		unlink(tmp);
-		return pf_err(PF_ERR_SYS, "%s: %s", path, strerror(errno));
-	}
-	unlink(tmp);
-	return PF_OK;
-}
-
-enum pf_err
-pf_api_etag_init(struct pf_api *a)
-{
-	char		*path;
-	enum pf_err	 e = PF_OK;
-
-	pf_gcry_init();
-	if ((path = pf_store_join(a->st, ETAG_FILE)) == NULL)
-		return pf_err(PF_ERR_NOMEM, "out of memory");
-	if (etag_read(path, a->etag_key) == -1 &&
-	    ((e = etag_create(path, a->etag_key)) != PF_OK ||
-	    etag_read(path, a->etag_key) == -1))
-		e = e != PF_OK ? e : pf_err(PF_ERR_SYS, "%s: %s", path,
-		    strerror(errno));
-	free(path);
-	return e;
-}
-
-/* The keyring's files whose change means a reload. */
-static const char *const keyring_files[] = { "pubring.kbx", "trustdb.gpg",
-    "gpg.conf" };
-#define KEYRING_NFILES	(sizeof(keyring_files) / sizeof(keyring_files[0]))
-
-/* Newest modification time (ns) of the keyring's files. */
-static int64_t
-keyring_stamp(const char *home)
-{
-	char		 path[4096];
-	struct stat	 st;
-	int64_t		 t, newest = 0;
-	size_t		 i;
-
-	for (i = 0; i < KEYRING_NFILES; i++) {
-		snprintf(path, sizeof(path), "%s/%s", home, keyring_files[i]);
-		if (stat(path, &st) == -1)
-			continue;
-		t = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-		if (t > newest)
-			newest = t;
-	}
-	return newest;
-}
-
-#ifdef __linux__
-/* A non-blocking inotify descriptor watching home, or -1. */
-static int
-keyring_watch(const char *home)
-{
-	int fd;
-
-	if ((fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1)
-		return -1;
-	if (inotify_add_watch(fd, home, IN_MODIFY | IN_ATTRIB |
-	    IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM |
-	    IN_MOVED_TO) == -1) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/*
- * Drain the watch: 1 if an event names a keyring file (or events were
- * lost), 0 if none did, -1 if the watch is gone or broken.
- */
-static int
-keyring_events(int fd)
-{
-	char			 buf[4096]
-	    __attribute__((aligned(__alignof__(struct inotify_event))));
-	const struct inotify_event *ev;
-	ssize_t			 n, off;
-	size_t			 i;
-	int			 changed = 0;
-
-	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		for (off = 0; off + (ssize_t)sizeof(*ev) <= n;
-		    off += (ssize_t)sizeof(*ev) + ev->len) {
-			ev = (const struct inotify_event *)(buf + off);
-			if (ev->mask & (IN_IGNORED | IN_DELETE_SELF |
-			    IN_MOVE_SELF | IN_UNMOUNT))
-				return -1;
-			if (ev->mask & IN_Q_OVERFLOW)
-				changed = 1;
-			for (i = 0; ev->len > 0 && i < KEYRING_NFILES; i++)
-				if (strcmp(ev->name, keyring_files[i]) == 0)
-					changed = 1;
-		}
-	}
-	if (n == -1 && errno != EAGAIN && errno != EINTR)
-		return -1;
-	return changed;
-}
-#else
-static int
-keyring_watch(const char *home)
-{
-	(void)home;
-	return -1;
-}
-
-static int
-keyring_events(int fd)
-{
-	(void)fd;
-	return -1;
-}
-#endif
-
-enum pf_err
-pf_api_keyring_fresh(struct pf_api *a)
-{
-	int64_t		 stamp;
-	int		 fd;
-	enum pf_err	 e;
-
-	if (a->kr_watch == 0) {
-		/* Watch first: a change after the stat below is then seen. */
-		fd = keyring_watch(a->gnupghome);
-		a->kr_watch = fd >= 0 ? fd + 1 : -1;
-	} else if (a->kr_watch > 0) {
-		switch (keyring_events(a->kr_watch - 1)) {
-		case 0:
-			if (a->kr_stamp != -1)
-				return PF_OK;
-			break;
-		case -1:
-			close(a->kr_watch - 1);
-			a->kr_watch = -1;
-			break;
-		}
-	}
-	stamp = keyring_stamp(a->gnupghome);
-	if (stamp == a->kr_stamp)
-		return PF_OK;
-	a->groups_ok = 0;
-	if ((e = pf_keyring_reload(a->kr)) != PF_OK) {
-		/* Not believed loaded: the next call tries again. */
-		a->kr_stamp = -1;
-		return e;
-	}
-	a->kr_stamp = stamp;
-	return PF_OK;
-}
-
-enum pf_err
-pf_api_audiences(struct pf_api *a, const char *fpr, char ***auds, size_t *n)
-{
-	enum pf_err e;
-
-	if ((e = pf_api_keyring_fresh(a)) != PF_OK)
-		return e;
-	if (!a->groups_ok) {
-		pf_group_free(a->groups, a->ngroups);
-		a->groups = NULL;
-		a->ngroups = 0;
-		if ((e = pf_group_list(a->gnupghome, &a->groups,
-		    &a->ngroups)) != PF_OK)
-			return e;
-		a->groups_ok = 1;
-	}
-	return pf_group_audiences_in(a->groups, a->ngroups, fpr, auds, n);
-}
-
-void
-pf_api_close(struct pf_api *a)
-{
-	pf_buf_free(&a->key);
-	pf_group_free(a->groups, a->ngroups);
-	a->groups = NULL;
-	a->ngroups = 0;
-	a->groups_ok = 0;
-	if (a->kr_watch > 0)
-		close(a->kr_watch - 1);
-	a->kr_watch = 0;
-}
 
 /*
  * The Peerfeed-From hint, normalized: 400 if missing or malformed, the same
@@ -320,35 +92,6 @@ friend_check(struct pf_api *a, const char *fpr)
 	return PF_OK;
 }
 
-/* The ETag for reader with audiences auds whose newest change is latest. */
-static enum pf_err
-etag_make(struct pf_api *a, const char *reader, char *const *auds, size_t naud,
-    const struct pf_cursor *latest, char out[ETAG_MAX])
-{
-	gcry_md_hd_t	 h;
-	unsigned char	*md;
-	char		 c[PF_CURSOR_MAX];
-	size_t		 i;
-
-	if (gcry_md_open(&h, GCRY_MD_SHA256, GCRY_MD_FLAG_HMAC) != 0 ||
-	    gcry_md_setkey(h, a->etag_key, PF_ETAG_KEY_LEN) != 0)
-		return pf_err(PF_ERR_SYS, "gcrypt: HMAC-SHA256 unavailable");
-	pf_cursor_fmt(latest, c);
-	gcry_md_write(h, a->self, strlen(a->self) + 1);
-	gcry_md_write(h, reader, strlen(reader) + 1);
-	for (i = 0; i < naud; i++)
-		gcry_md_write(h, auds[i], strlen(auds[i]) + 1);
-	gcry_md_write(h, "", 1);
-	gcry_md_write(h, c, strlen(c) + 1);
-	md = gcry_md_read(h, GCRY_MD_SHA256);
-	memcpy(out, "\"pf1-", 5);
-	for (i = 0; i < 16; i++)
-		snprintf(out + 5 + 2 * i, 3, "%02x", md[i]);
-	memcpy(out + 37, "\"", 2);
-	gcry_md_close(h);
-	return PF_OK;
-}
-
 /* Is tag among the entity tags of an If-None-Match value? */
 static int
 etag_listed(const char *header, const char *tag)
@@ -371,7 +114,7 @@ etag_listed(const char *header, const char *tag)
 /* The reader's audiences and their current ETag. */
 static enum pf_err
 reader_state(struct pf_api *a, const char *reader, char ***auds, size_t *naud,
-    struct pf_cursor *latest, char tag[ETAG_MAX])
+    struct pf_cursor *latest, char tag[PF_API_ETAG_MAX])
 {
 	enum pf_err e;
 
@@ -379,7 +122,7 @@ reader_state(struct pf_api *a, const char *reader, char ***auds, size_t *naud,
 		return e;
 	if ((e = pf_index_latest(a->ix, (const char *const *)*auds, *naud,
 	    latest)) != PF_OK ||
-	    (e = etag_make(a, reader, *auds, *naud, latest, tag)) != PF_OK) {
+	    (e = pf_api_etag(a, reader, *auds, *naud, latest, tag)) != PF_OK) {
 		free(*auds);
 		*auds = NULL;
 	}
@@ -395,7 +138,7 @@ static int
 idle_poll(struct pf_api *a, const struct pf_http_req *req,
     struct pf_http_resp *resp, enum pf_err *err)
 {
-	char			 fpr[PF_FPR_MAX], tag[ETAG_MAX];
+	char			 fpr[PF_FPR_MAX], tag[PF_API_ETAG_MAX];
 	char			**auds = NULL;
 	size_t			 naud;
 	struct pf_cursor	 latest;
@@ -682,7 +425,7 @@ static enum pf_err
 maybe_etag(struct pf_api *a, const char *reader, const struct pf_cursor *next,
     int more, struct pf_http_resp *resp)
 {
-	char			**auds = NULL, tag[ETAG_MAX];
+	char			**auds = NULL, tag[PF_API_ETAG_MAX];
 	size_t			  naud;
 	struct pf_cursor	  latest;
 	enum pf_err		  e;
