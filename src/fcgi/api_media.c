@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "digest.h"
 #include "group.h"
 #include "http.h"
 #include "index.h"

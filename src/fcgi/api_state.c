@@ -18,9 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <gcrypt.h>
-
 #include "api.h"
+#include "digest.h"
 #include "group.h"
 #include "keyring.h"
 #include "store.h"
@@ -74,7 +73,6 @@ pf_api_etag_init(struct pf_api *a)
 	char		*path;
 	enum pf_err	 e = PF_OK;
 
-	pf_gcry_init();
 	if ((path = pf_store_join(a->st, ETAG_FILE)) == NULL)
 		return pf_err(PF_ERR_NOMEM, "out of memory");
 	if (etag_read(path, a->etag_key) == -1 &&
@@ -250,26 +248,25 @@ enum pf_err
 pf_api_etag(struct pf_api *a, const char *reader, char *const *auds,
     size_t naud, const struct pf_cursor *latest, char out[PF_API_ETAG_MAX])
 {
-	gcry_md_hd_t	 h;
-	unsigned char	*md;
-	char		 c[PF_CURSOR_MAX];
-	size_t		 i;
+	struct pf_digest	 d;
+	unsigned char		 md[PF_MD_MAX];
+	char			 c[PF_CURSOR_MAX];
+	size_t			 i;
+	enum pf_err		 e;
 
-	if (gcry_md_open(&h, GCRY_MD_SHA256, GCRY_MD_FLAG_HMAC) != 0 ||
-	    gcry_md_setkey(h, a->etag_key, PF_ETAG_KEY_LEN) != 0)
-		return pf_err(PF_ERR_SYS, "gcrypt: HMAC-SHA256 unavailable");
+	if ((e = pf_digest_open(&d, PF_MD_SHA256, a->etag_key,
+	    PF_ETAG_KEY_LEN)) != PF_OK)
+		return e;
 	pf_cursor_fmt(latest, c);
-	gcry_md_write(h, a->self, strlen(a->self) + 1);
-	gcry_md_write(h, reader, strlen(reader) + 1);
+	pf_digest_add(&d, a->self, strlen(a->self) + 1);
+	pf_digest_add(&d, reader, strlen(reader) + 1);
 	for (i = 0; i < naud; i++)
-		gcry_md_write(h, auds[i], strlen(auds[i]) + 1);
-	gcry_md_write(h, "", 1);
-	gcry_md_write(h, c, strlen(c) + 1);
-	md = gcry_md_read(h, GCRY_MD_SHA256);
+		pf_digest_add(&d, auds[i], strlen(auds[i]) + 1);
+	pf_digest_add(&d, "", 1);
+	pf_digest_add(&d, c, strlen(c) + 1);
+	pf_digest_close(&d, md);
 	memcpy(out, "\"pf1-", 5);
-	for (i = 0; i < 16; i++)
-		snprintf(out + 5 + 2 * i, 3, "%02x", md[i]);
+	pf_hex(md, 16, out + 5);
 	memcpy(out + 37, "\"", 2);
-	gcry_md_close(h);
 	return PF_OK;
 }

@@ -145,7 +145,7 @@ login_page(struct ctx *c, int status, const char *notice)
 	if (c->req->cookie == NULL ||
 	    pf_app_cookie(c->req->cookie, PRE, pre, sizeof(pre)) != PF_OK ||
 	    strlen(pre) != PF_SESSION_HEX - 1) {
-		if ((e = pf_passwd_random_hex(pre, 32)) != PF_OK)
+		if ((e = pf_random_hex(pre, 32)) != PF_OK)
 			return e;
 		set_cookie(c, PRE, pre, 3600);
 	}

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "digest.h"
 #include "passwd.h"
 #include "store.h"
 
@@ -119,7 +120,7 @@ pf_app_session_new(struct pf_store *st, char token[PF_SESSION_HEX])
 	size_t		 n;
 	enum pf_err	 e;
 
-	if ((e = pf_passwd_random_hex(token, 32)) != PF_OK ||
+	if ((e = pf_random_hex(token, 32)) != PF_OK ||
 	    (e = pf_store_lock(st, 1)) != PF_OK)
 		return e;
 	n = load(st, v, PF_SESSIONS_MAX, now);

@@ -8,9 +8,7 @@
  */
 #include "config.h"
 
-#include <sys/random.h>
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,20 +95,6 @@ fetch_send(struct job *j, const void *body, size_t len, const char *etag,
 	return pf_net_start(j->f->net, &j->x);
 }
 
-/* A random nonce: 32 lowercase hex digits. */
-static enum pf_err
-make_nonce(char out[33])
-{
-	unsigned char	r[16];
-	size_t		i;
-
-	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
-		return pf_err(PF_ERR_SYS, "getrandom: %s", strerror(errno));
-	for (i = 0; i < sizeof(r); i++)
-		snprintf(out + 2 * i, 3, "%02x", r[i]);
-	return PF_OK;
-}
-
 /*
  * Complete the private request r (the caller set aud and since/limit or
  * media): us, the friend, the time, a fresh nonce; sign and encrypt its
@@ -136,7 +120,7 @@ fetch_seal(struct job *j, struct pf_fetch_req *r)
 	memcpy(r->peer, j->fr.fpr, sizeof(r->peer));
 	r->ts = pf_now_ms() / 1000;
 	pf_buf_reset(&j->body);
-	if ((e = make_nonce(r->nonce)) == PF_OK &&
+	if ((e = pf_random_hex(r->nonce, 16)) == PF_OK &&
 	    (e = pf_fetch_request(r, &plain)) == PF_OK)
 		e = pf_envelope_seal(j->f->n->kr, r->peer, plain.data, plain.len,
 		    0, &j->body);

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "digest.h"
 #include "fetch_int.h"
 #include "image.h"
 #include "index.h"

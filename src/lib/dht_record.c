@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "dht_record.h"
+#include "digest.h"
 #include "envelope.h"
 #include "json.h"
 #include "keyring.h"

@@ -1,8 +1,8 @@
 /*
  * envelope.c: sign, verify, seal (sign+encrypt) and open (decrypt+verify)
  * with gpgme, doing every check of doc/DESIGN.md section 5.4 ("(d)" below):
- * gpgme returning success proves nothing by itself.  Cheap OpenPGP packet
- * pre-checks in plain C run before any gpg process is started.
+ * gpgme returning success proves nothing by itself.  The OpenPGP packet
+ * checks of pgp.c run first, before any gpg process is started.
  */
 #include "config.h"
 
@@ -11,11 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gcrypt.h>
-
 #include "envelope.h"
-#include "envelope_int.h"
 #include "keyring_int.h"
+#include "pgp.h"
 
 /* Summary bits that make a signature unacceptable ((d) request step 7). */
 #define SIGSUM_BAD	(GPGME_SIGSUM_RED | GPGME_SIGSUM_KEY_REVOKED |	\
@@ -32,427 +30,6 @@ struct sink {
 	size_t		max;
 	int		over;
 };
-
-static int
-b64val(int c)
-{
-	static const char tab[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const char *p;
-
-	if (c == '\0' || (p = strchr(tab, c)) == NULL)
-		return -1;
-	return (int)(p - tab);
-}
-
-/* Decode the base64 in [p, end) (whitespace allowed, '=' ends it) into out. */
-static enum pf_err
-b64_decode(const char *p, const char *end, struct pf_buf *out)
-{
-	unsigned int	acc = 0;
-	int		bits = 0, v;
-	unsigned char	c;
-	enum pf_err	e;
-
-	for (; p < end && *p != '='; p++) {
-		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-			continue;
-		if ((v = b64val((unsigned char)*p)) < 0)
-			return pf_err(PF_ERR_INVALID, "armor: bad base64 character");
-		acc = (acc << 6) | (unsigned int)v;
-		if ((bits += 6) >= 8) {
-			bits -= 8;
-			c = (unsigned char)(acc >> bits);
-			if ((e = pf_buf_add(out, &c, 1)) != PF_OK)
-				return e;
-		}
-	}
-	return PF_OK;
-}
-
-/*
- * If data is ASCII armor of the given kind ("SIGNATURE", "MESSAGE"),
- * decode its body into bin and return PF_OK; binary data is copied as it
- * is.  The CRC line and the end line close the body.
- */
-enum pf_err
-pf_pgp_dearmor(const char *data, size_t len, const char *kind, struct pf_buf *bin)
-{
-	char		 begin[64];
-	const char	*p = data, *end = data + len, *body, *stop;
-	size_t		 bl;
-
-	bin->limit = len;
-	if (len > 0 && ((unsigned char)data[0] & 0x80))
-		return pf_buf_add(bin, data, len);
-	bl = (size_t)snprintf(begin, sizeof(begin), "-----BEGIN PGP %s-----", kind);
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
-		p++;
-	if ((size_t)(end - p) < bl || memcmp(p, begin, bl) != 0)
-		return pf_err(PF_ERR_INVALID, "neither binary OpenPGP nor "
-		    "\"%s\" armor", begin);
-	/* Armor headers run up to the first empty line. */
-	for (body = p + bl; body < end; body++)
-		if (body[0] == '\n' && body + 1 < end && (body[1] == '\n' ||
-		    (body[1] == '\r' && body + 2 < end && body[2] == '\n')))
-			break;
-	if (body >= end)
-		return pf_err(PF_ERR_INVALID, "armor: no body");
-	for (stop = body + 1; stop < end; stop++)
-		if (stop[-1] == '\n' && (*stop == '=' || *stop == '-'))
-			break;
-	if (stop >= end)
-		return pf_err(PF_ERR_INVALID, "armor: no end line");
-	return b64_decode(body, stop, bin);
-}
-
-/*
- * Read a new-format body length at p[*i] (RFC 4880 4.2.2), moving *i past
- * it; *partial tells a partial body length.
- */
-static enum pf_err
-new_len(const unsigned char *p, size_t n, size_t *i, size_t *blen,
-    int *partial)
-{
-	int b;
-
-	*partial = 0;
-	if (*i >= n)
-		goto short_;
-	b = p[(*i)++];
-	if (b < 192)
-		*blen = (size_t)b;
-	else if (b < 224) {
-		if (*i >= n)
-			goto short_;
-		*blen = ((size_t)(b - 192) << 8) + p[(*i)++] + 192;
-	} else if (b < 255) {
-		*blen = (size_t)1 << (b & 0x1f);
-		*partial = 1;
-	} else {
-		if (n - *i < 4)
-			goto short_;
-		*blen = (size_t)p[*i] << 24 | (size_t)p[*i + 1] << 16 |
-		    (size_t)p[*i + 2] << 8 | p[*i + 3];
-		*i += 4;
-	}
-	return PF_OK;
-short_:
-	return pf_err(PF_ERR_INVALID, "OpenPGP: truncated packet header");
-}
-
-/*
- * Read the packet header at p[*off] (n bytes in all): its tag, body length
- * and whether that length is partial.  *off moves to the body.  Old-format
- * indeterminate lengths are refused.
- */
-enum pf_err
-pf_pgp_header(const unsigned char *p, size_t n, size_t *off, int *tag,
-    size_t *blen, int *partial)
-{
-	size_t	i = *off, k, ll;
-	int	b;
-
-	*partial = 0;
-	if (i >= n || !(p[i] & 0x80))
-		return pf_err(PF_ERR_INVALID, "OpenPGP: not a packet header");
-	b = p[i++];
-	if (b & 0x40) {
-		*tag = b & 0x3f;
-		if (new_len(p, n, &i, blen, partial) != PF_OK)
-			return PF_ERR_INVALID;
-	} else {
-		*tag = (b >> 2) & 0x0f;
-		if ((b & 3) == 3)
-			return pf_err(PF_ERR_INVALID, "OpenPGP: packet of "
-			    "indeterminate length");
-		ll = (size_t)1 << (b & 3);
-		if (n - i < ll)
-			return pf_err(PF_ERR_INVALID, "OpenPGP: truncated "
-			    "packet header");
-		for (*blen = 0, k = 0; k < ll; k++)
-			*blen = *blen << 8 | p[i++];
-	}
-	*off = i;
-	return PF_OK;
-}
-
-/*
- * Skip a packet body at *off, following partial-length chunks to the
- * last one.  PF_ERR_INVALID if it runs past the data.
- */
-static enum pf_err
-pkt_skip(const unsigned char *p, size_t n, size_t *off, size_t blen,
-    int partial)
-{
-	for (;;) {
-		if (n - *off < blen)
-			return pf_err(PF_ERR_INVALID, "OpenPGP: truncated packet");
-		*off += blen;
-		if (!partial)
-			return PF_OK;
-		if (new_len(p, n, off, &blen, &partial) != PF_OK)
-			return PF_ERR_INVALID;
-	}
-}
-
-/*
- * (d) post signatures: a detached signature is exactly one signature
- * packet, so no literal data can ride along and make gpg verify that
- * instead of the text we pass (the classic false positive).
- */
-enum pf_err
-pf_envelope_precheck_sig(const void *sig, size_t len)
-{
-	struct pf_buf	bin = { 0 };
-	size_t		off = 0, blen = 0;
-	int		tag = 0, partial = 0;
-	enum pf_err	e;
-
-	if ((e = pf_pgp_dearmor(sig, len, "SIGNATURE", &bin)) != PF_OK ||
-	    (e = pf_pgp_header((unsigned char *)bin.data, bin.len, &off, &tag,
-	    &blen, &partial)) != PF_OK) {
-		e = pf_err_ctx(PF_ERR_BADSIG, "not a detached signature");
-		goto out;
-	}
-	if (tag != PKT_SIG || partial)
-		e = pf_err(PF_ERR_BADSIG, "not a detached signature: first "
-		    "packet has tag %d, not 2 (signature)", tag);
-	else if (bin.len - off != blen)
-		e = pf_err(PF_ERR_BADSIG, "not a detached signature: more "
-		    "than the one signature packet");
-out:
-	pf_buf_free(&bin);
-	return e;
-}
-
-/* True if keyid (8 bytes) is 0 (thrown) or one of keyids. */
-static int
-keyid_ours(const char *const *keyids, const unsigned char *keyid)
-{
-	char	hex[17];
-	int	i, zero = 1;
-
-	for (i = 0; i < 8; i++) {
-		snprintf(hex + 2 * i, 3, "%02X", keyid[i]);
-		zero &= keyid[i] == 0;
-	}
-	if (zero)
-		return 1;
-	for (; *keyids != NULL; keyids++)
-		if (strcmp(*keyids, hex) == 0)
-			return 1;
-	return 0;
-}
-
-/*
- * The libgcrypt digest of an OpenPGP hash algorithm (RFC 4880 9.4) we
- * accept in a signature: SHA-2 only, never MD5, SHA-1 or RIPEMD-160.
- */
-int
-pf_pgp_hash(int algo)
-{
-	switch (algo) {
-	case 8:
-		return GCRY_MD_SHA256;
-	case 9:
-		return GCRY_MD_SHA384;
-	case 10:
-		return GCRY_MD_SHA512;
-	case 11:
-		return GCRY_MD_SHA224;
-	}
-	return 0;
-}
-
-/*
- * Find the issuer of a signature in its subpacket area [p, p + n): the
- * key id (subpacket 16) or the last 8 bytes of a v4 issuer fingerprint
- * (subpacket 33) into keyid; returns 1 if found.
- */
-static int
-issuer_of(const unsigned char *p, size_t n, unsigned char keyid[8])
-{
-	size_t	i = 0, blen;
-	int	type;
-
-	/* Subpacket lengths: RFC 4880 5.2.3.1. */
-	while (i < n) {
-		if (p[i] < 192)
-			blen = p[i++];
-		else if (p[i] < 255 && n - i >= 2) {
-			blen = ((size_t)(p[i] - 192) << 8) + p[i + 1] + 192;
-			i += 2;
-		} else if (p[i] == 255 && n - i >= 5) {
-			blen = (size_t)p[i + 1] << 24 | (size_t)p[i + 2] << 16 |
-			    (size_t)p[i + 3] << 8 | p[i + 4];
-			i += 5;
-		} else
-			return 0;
-		if (blen == 0 || n - i < blen)
-			return 0;
-		type = p[i] & 0x7f;
-		if (type == 16 && blen == 9) {
-			memcpy(keyid, p + i + 1, 8);
-			return 1;
-		}
-		if (type == 33 && blen == 22 && p[i + 1] == 4) {
-			memcpy(keyid, p + i + 1 + 1 + 12, 8);
-			return 1;
-		}
-		i += blen;
-	}
-	return 0;
-}
-
-enum pf_err
-pf_envelope_precheck_binds(const void *data, size_t len, const void *sig,
-    size_t siglen, const char *const *keyids)
-{
-	struct pf_buf		 bin = { 0 };
-	const unsigned char	*p;
-	unsigned char		 keyid[8], trailer[6], *md;
-	gcry_md_hd_t		 h = NULL;
-	size_t			 off = 0, blen = 0, hl, ul, n;
-	int			 tag = 0, partial = 0, algo;
-	enum pf_err		 e;
-
-	if ((e = pf_envelope_precheck_sig(sig, siglen)) != PF_OK)
-		return e;
-	/* One signature packet, as precheck_sig just found. */
-	if ((e = pf_pgp_dearmor(sig, siglen, "SIGNATURE", &bin)) != PF_OK ||
-	    (e = pf_pgp_header((unsigned char *)bin.data, bin.len, &off, &tag,
-	    &blen, &partial)) != PF_OK)
-		goto bad;
-	p = (unsigned char *)bin.data + off;
-	n = blen;
-	e = PF_ERR_BADSIG;
-	if (n < 6 || p[0] != 4) {
-		pf_err(e, "signature: not an OpenPGP v4 signature");
-		goto out;
-	}
-	if (p[1] != 0x00) {
-		pf_err(e, "signature: type 0x%02x, not over binary data", p[1]);
-		goto out;
-	}
-	if ((algo = pf_pgp_hash(p[3])) == 0) {
-		pf_err(e, "signature: hash algorithm %d is not SHA-2", p[3]);
-		goto out;
-	}
-	hl = (size_t)p[4] << 8 | p[5];
-	if (n < 6 + hl + 2 || n < 6 + hl + 2 + ((size_t)p[6 + hl] << 8 |
-	    p[7 + hl]) + 2) {
-		pf_err(e, "signature: truncated subpackets");
-		goto out;
-	}
-	ul = (size_t)p[6 + hl] << 8 | p[7 + hl];
-	if (!issuer_of(p + 6, hl, keyid) && !issuer_of(p + 8 + hl, ul, keyid)) {
-		pf_err(e, "signature: names no issuer key");
-		goto out;
-	}
-	if (!keyid_ours(keyids, keyid) || memcmp(keyid, "\0\0\0\0\0\0\0\0",
-	    8) == 0) {
-		pf_err(e, "signature: made by a key that is not the author's");
-		goto out;
-	}
-	/* The digest's first two bytes (RFC 4880 5.2.4), our own hashing. */
-	pf_gcry_init();
-	if (gcry_md_open(&h, algo, 0) != 0) {
-		e = pf_err(PF_ERR_CRYPTO, "signature: cannot hash");
-		goto out;
-	}
-	gcry_md_write(h, data, len);
-	gcry_md_write(h, p, 6 + hl);
-	trailer[0] = 4;
-	trailer[1] = 0xff;
-	trailer[2] = (unsigned char)((6 + hl) >> 24);
-	trailer[3] = (unsigned char)((6 + hl) >> 16);
-	trailer[4] = (unsigned char)((6 + hl) >> 8);
-	trailer[5] = (unsigned char)(6 + hl);
-	gcry_md_write(h, trailer, sizeof(trailer));
-	md = gcry_md_read(h, algo);
-	if (md[0] != p[8 + hl + ul] || md[1] != p[9 + hl + ul]) {
-		pf_err(e, "signature: not made over these bytes");
-		goto out;
-	}
-	e = PF_OK;
-	goto out;
-bad:
-	e = pf_err_ctx(PF_ERR_BADSIG, "not a detached signature");
-out:
-	gcry_md_close(h);
-	pf_buf_free(&bin);
-	return e;
-}
-
-/*
- * Check one packet of an encrypted message: a PKESK (v3, to us or with a
- * thrown key id) or the one integrity-protected encrypted data packet.
- */
-static enum pf_err
-precheck_packet(const char *const *keyids, const unsigned char *body,
-    size_t blen, int tag, int *npkesk, int *ndata)
-{
-	if (tag == PKT_SEIPD || tag == PKT_AEAD) {
-		(*ndata)++;
-		return PF_OK;
-	}
-	if (tag != PKT_PKESK)
-		return pf_err(PF_ERR_CRYPTO, "not an encrypted message for "
-		    "this node: packet tag %d (only one public-key session "
-		    "key and integrity-protected data are accepted)", tag);
-	if (++*npkesk > 1)
-		return pf_err(PF_ERR_CRYPTO, "encrypted to several keys: "
-		    "only messages to this node alone are accepted");
-	if (blen < 10 || body[0] != 3)
-		return pf_err(PF_ERR_CRYPTO, "unsupported session key packet");
-	if (!keyid_ours(keyids, body + 1))
-		return pf_err(PF_ERR_CRYPTO, "not encrypted to this node");
-	return PF_OK;
-}
-
-/*
- * (d) request step 1, before any gpg process: exactly one PKESK to our
- * key (or a thrown key id), no SKESK, then the encrypted data, last.
- */
-enum pf_err
-pf_envelope_precheck_msg(const void *msg, size_t len,
-    const char *const *keyids)
-{
-	struct pf_buf	 bin = { 0 };
-	unsigned char	*p;
-	size_t		 off = 0, body, blen;
-	int		 tag, partial, npkesk = 0, ndata = 0;
-	enum pf_err	 e;
-
-	if ((e = pf_pgp_dearmor(msg, len, "MESSAGE", &bin)) != PF_OK) {
-		e = pf_err_ctx(PF_ERR_CRYPTO, "not an OpenPGP message");
-		goto out;
-	}
-	p = (unsigned char *)bin.data;
-	while (off < bin.len && ndata == 0) {
-		tag = -1;
-		if ((e = pf_pgp_header(p, bin.len, &off, &tag, &blen,
-		    &partial)) != PF_OK || (body = off, e = pkt_skip(p, bin.len,
-		    &off, blen, partial)) != PF_OK) {
-			/* A signed-only message is named as such, not corrupt. */
-			e = tag != -1 && tag != PKT_PKESK && tag != PKT_SEIPD &&
-			    tag != PKT_AEAD ? precheck_packet(keyids, p, 0, tag,
-			    &npkesk, &ndata) : pf_err_ctx(PF_ERR_CRYPTO,
-			    "corrupt message");
-			goto out;
-		}
-		if ((e = precheck_packet(keyids, p + body, blen, tag, &npkesk,
-		    &ndata)) != PF_OK)
-			goto out;
-	}
-	if (npkesk != 1 || ndata != 1 || off != bin.len)
-		e = pf_err(PF_ERR_CRYPTO, "not an encrypted message: one "
-		    "session key packet, then the encrypted data, is required");
-out:
-	pf_buf_free(&bin);
-	return e;
-}
 
 /* (d) steps 5-6 and 9 (first half): exactly one signature, by a key we hold. */
 static enum pf_err
@@ -494,7 +71,7 @@ sig_good(const struct pf_envelope_sig *g)
 	if (g->wrong_key_usage)
 		return pf_err(PF_ERR_BADSIG, "signature made by a key not "
 		    "meant for signing");
-	if (pf_pgp_hash(g->hash_algo) == 0)
+	if (!pf_pgp_hash_ok(g->hash_algo))
 		return pf_err(PF_ERR_BADSIG, "signature: hash algorithm %d is "
 		    "not SHA-2 (SHA-1 and older are refused)", g->hash_algo);
 	if (!g->sub_can_sign || g->sub_unusable)
@@ -652,7 +229,7 @@ pf_envelope_verify(struct pf_keyring *kr, const void *data, size_t len,
 	enum pf_err		 e;
 
 	if ((e = pf_fpr_normalize(author, want)) != PF_OK ||
-	    (e = pf_envelope_precheck_sig(sig, siglen)) != PF_OK)
+	    (e = pf_pgp_precheck_sig(sig, siglen)) != PF_OK)
 		return e;
 	if ((err = gpgme_data_new_from_mem(&sd, sig, siglen, 0)) != 0 ||
 	    (err = gpgme_data_new_from_mem(&td, data, len, 0)) != 0) {
@@ -702,7 +279,7 @@ pf_envelope_binds(struct pf_keyring *kr, const void *data, size_t len,
 		if (sk->can_sign && !sk->revoked && sk->keyid != NULL)
 			ids[n++] = sk->keyid;
 	ids[n] = NULL;
-	return pf_envelope_precheck_binds(data, len, sig, siglen, ids);
+	return pf_pgp_precheck_binds(data, len, sig, siglen, ids);
 }
 
 /* The pinned key to seal to: cached, not blocked, able to encrypt. */
@@ -882,7 +459,7 @@ pf_envelope_open(struct pf_keyring *kr, const void *cipher, size_t len,
 		return pf_err(PF_ERR_NOTFOUND,
 		    "no node key yet: run `peerfeed init` first");
 	own_keyids(kr, ids);
-	if ((e = pf_envelope_precheck_msg(cipher, len, ids)) != PF_OK ||
+	if ((e = pf_pgp_precheck_msg(cipher, len, ids)) != PF_OK ||
 	    (e = open_run(kr, cipher, len, &s)) != PF_OK)
 		goto out;
 	vr = gpgme_op_verify_result(kr->ctx);

@@ -26,8 +26,8 @@ enum pf_err	 pf_envelope_verify(struct pf_keyring *, const void *data, size_t le
 /*
  * pf_envelope_verify for the fetcher, one post after another: the same
  * verdict without a gpg process per post when the signature is by an
- * Ed25519 (sub)key of author (envelope_post.c verifies it in the process
- * with libgcrypt, from the author's key exported once); any other case
+ * Ed25519 (sub)key of author (envelope_post.c verifies it in the process,
+ * from the author's key exported once); any other case
  * goes to pf_envelope_verify.  PF_ERR_BADSIG with the reason.
  */
 enum pf_err	 pf_envelope_verify_post(struct pf_keyring *, const void *data,
@@ -54,36 +54,7 @@ enum pf_err	 pf_envelope_open(struct pf_keyring *, const void *cipher, size_t le
 		    int64_t *sig_time);
 
 /*
- * The checks that need no gpg, as pure functions: pf_envelope_open and
- * pf_envelope_verify call them, and tests/fuzz/fuzz_envelope feeds them
- * anything.
- *
- * pf_envelope_precheck_sig: sig (armored or binary) is exactly one
- * OpenPGP signature packet, nothing else (no literal data riding along).
- * PF_ERR_BADSIG otherwise.
- */
-enum pf_err	 pf_envelope_precheck_sig(const void *sig, size_t len);
-/*
- * pf_envelope_precheck_msg: msg (armored or binary) is exactly one v3
- * public-key session key packet whose key id is one of keyids (16
- * uppercase hex digits each; NULL-terminated list) or thrown (zero), then
- * one integrity-protected encrypted data packet, last.  PF_ERR_CRYPTO
- * otherwise.
- */
-enum pf_err	 pf_envelope_precheck_msg(const void *msg, size_t len,
-		    const char *const *keyids);
-/*
- * pf_envelope_precheck_binds: sig (armored or binary) is one v4 signature
- * over binary data with a SHA-2 hash, issued by one of keyids (16
- * uppercase hex digits each; NULL-terminated), and the first 16 bits of
- * the digest it carries match data's.  No public-key operation, so not a
- * verification (the 16 bits are not signed: anyone can set them): what
- * pf_envelope_verify checks beyond gpg's verdict.  PF_ERR_BADSIG otherwise.
- */
-enum pf_err	 pf_envelope_precheck_binds(const void *data, size_t len,
-		    const void *sig, size_t siglen, const char *const *keyids);
-/*
- * pf_envelope_binds: pf_envelope_precheck_binds with the signing (sub)keys
+ * pf_envelope_binds: pf_pgp_precheck_binds (pgp.h) with the signing (sub)keys
  * of author's pinned, unblocked key, from the keyring's cache (no gpg
  * process).
  */

@@ -1,6 +1,6 @@
 /*
  * passwd.c: the owner's web password, a salted PBKDF2-HMAC-SHA256 hash
- * (libgcrypt) in DIR/app/passwd, written atomically by store.c.
+ * (digest.c) in DIR/app/passwd, written atomically by store.c.
  */
 #include "config.h"
 
@@ -14,8 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <gcrypt.h>
-
+#include "digest.h"
 #include "json.h"
 #include "passwd.h"
 #include "store.h"
@@ -26,19 +25,6 @@
 #define LINE_MAX_	256
 #define WAIT_SLOTS	64	/* client addresses throttled at once */
 #define WAIT_ADDR	48	/* an IPv6 address fits */
-
-static void
-tohex(const unsigned char *p, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[p[i] >> 4];
-		out[2 * i + 1] = hex[p[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
 
 static int
 fromhex(const char *s, unsigned char *out, size_t n)
@@ -65,29 +51,11 @@ pf_passwd_equal(const void *a, const void *b, size_t n)
 	return d == 0;
 }
 
-enum pf_err
-pf_passwd_random_hex(char *out, size_t n)
-{
-	unsigned char	buf[64];
-
-	if (n > sizeof(buf))
-		return pf_err(PF_ERR_USAGE, "random: at most %zu bytes",
-		    sizeof(buf));
-	if (getrandom(buf, n, 0) != (ssize_t)n)
-		return pf_err(PF_ERR_SYS, "getrandom: %s", strerror(errno));
-	tohex(buf, n, out);
-	return PF_OK;
-}
-
 static enum pf_err
 derive(const char *pw, const unsigned char *salt, unsigned long iter,
     unsigned char out[HASH_LEN])
 {
-	pf_gcry_init();
-	if (gcry_kdf_derive(pw, strlen(pw), GCRY_KDF_PBKDF2, GCRY_MD_SHA256,
-	    salt, SALT_LEN, iter, HASH_LEN, out) != 0)
-		return pf_err(PF_ERR_SYS, "gcrypt: PBKDF2 failed");
-	return PF_OK;
+	return pf_pbkdf2_sha256(pw, salt, SALT_LEN, iter, out, HASH_LEN);
 }
 
 enum pf_err
@@ -114,8 +82,8 @@ pf_passwd_set(struct pf_store *st, const char *pw)
 		return pf_err(PF_ERR_SYS, "getrandom: %s", strerror(errno));
 	if ((e = derive(pw, salt, PF_PASSWD_ITER, hash)) != PF_OK)
 		return e;
-	tohex(salt, sizeof(salt), sx);
-	tohex(hash, sizeof(hash), hx);
+	pf_hex(salt, sizeof(salt), sx);
+	pf_hex(hash, sizeof(hash), hx);
 	snprintf(line, sizeof(line), "pbkdf2-sha256 %d %s %s\n",
 	    PF_PASSWD_ITER, sx, hx);
 	if ((e = pf_store_mkdir(st, "app", 0700)) != PF_OK)

@@ -3,7 +3,7 @@
  * Kept in DIR/app/passwd (the app/ directory is mode 0700) as one line
  *	pbkdf2-sha256 ITERATIONS SALT HASH
  * with a random 16-byte salt and a 32-byte PBKDF2-HMAC-SHA256 hash, both
- * lowercase hex (libgcrypt's gcry_kdf_derive).  The password itself is
+ * lowercase hex (digest.c).  The password itself is
  * never stored.
  */
 #ifndef PF_PASSWD_H
@@ -49,7 +49,5 @@ enum pf_err	 pf_passwd_try(struct pf_store *, const char *pw,
 int		 pf_passwd_isset(struct pf_store *);
 /* 1 if a[0..n) equals b[0..n), in time independent of the contents. */
 int		 pf_passwd_equal(const void *a, const void *b, size_t n);
-/* n random bytes as 2n lowercase hex digits into out (2n + 1 bytes). */
-enum pf_err	 pf_passwd_random_hex(char *out, size_t n);
 
 #endif

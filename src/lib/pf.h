@@ -113,6 +113,10 @@ int		 pf_id_valid(const char *s);
 int		 pf_hexval(int c);
 /* True if s is exactly n lowercase hex digits (a nonce, a SHA-256). */
 int		 pf_hex_lower(const char *s, size_t n);
+/* n bytes as 2n lowercase hex digits and a NUL, into out. */
+void		 pf_hex(const void *, size_t n, char *out);
+/* n (at most 64) random bytes as 2n lowercase hex digits into out. */
+enum pf_err	 pf_random_hex(char *out, size_t n);
 
 /*
  * Run fn(arg, res, size) in a forked child and wait for it: a crash or a
@@ -125,9 +129,5 @@ typedef enum pf_err (*pf_child_fn)(void *arg, void *res, size_t size);
 enum pf_err	 pf_child_call(pf_child_fn fn, void *arg, void *res, size_t size,
 		    int *died);
 
-/* Initialize libgcrypt once (every user of it calls this first). */
-void		 pf_gcry_init(void);
-/* Lowercase hex SHA-256 of a buffer. */
-void		 pf_sha256_hex(const void *, size_t, char out[PF_SHA256_HEX]);
 
 #endif

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "digest.h"
 #include "store.h"
 
 #ifndef LOCALSTATEDIR

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <sys/random.h>
 #include <sys/wait.h>
 
 #include <ctype.h>
@@ -15,7 +16,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <gcrypt.h>
 
 #include "pf.h"
 
@@ -186,28 +186,31 @@ pf_hex_lower(const char *s, size_t n)
 }
 
 void
-pf_gcry_init(void)
+pf_hex(const void *p, size_t n, char *out)
 {
-	if (!gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P)) {
-		gcry_check_version(NULL);
-		gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*b = p;
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[b[i] >> 4];
+		out[2 * i + 1] = hex[b[i] & 15];
 	}
+	out[2 * n] = '\0';
 }
 
-void
-pf_sha256_hex(const void *p, size_t n, char out[PF_SHA256_HEX])
+enum pf_err
+pf_random_hex(char *out, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char	 md[32];
-	int		 i;
+	unsigned char	buf[64];
 
-	pf_gcry_init();
-	gcry_md_hash_buffer(GCRY_MD_SHA256, md, p, n);
-	for (i = 0; i < 32; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[64] = '\0';
+	if (n > sizeof(buf))
+		return pf_err(PF_ERR_USAGE, "random: at most %zu bytes",
+		    sizeof(buf));
+	if (getrandom(buf, n, 0) != (ssize_t)n)
+		return pf_err(PF_ERR_SYS, "getrandom: %s", strerror(errno));
+	pf_hex(buf, n, out);
+	return PF_OK;
 }
 
 /* What a child of pf_child_call() sends before its result. */

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "conf.h"
+#include "digest.h"
 #include "pf.h"
 #include "reach.h"
 
@@ -89,6 +90,73 @@ test_sha256(void **state)
 	pf_sha256_hex("", 0, hex);
 	assert_string_equal(hex,
 	    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+/* The hex digits s as bytes into out; returns how many. */
+static size_t
+unhex(const char *s, unsigned char *out)
+{
+	size_t n;
+
+	for (n = 0; s[2 * n] != '\0'; n++)
+		out[n] = (unsigned char)(pf_hexval(s[2 * n]) << 4 |
+		    pf_hexval(s[2 * n + 1]));
+	return n;
+}
+
+/* The digest of s by md (HMAC with key when not NULL), in hex. */
+static void
+digest_hex(int md, const char *key, const char *s, char *hex)
+{
+	struct pf_digest	d;
+	unsigned char		out[PF_MD_MAX];
+	size_t			n;
+
+	assert_int_equal(pf_digest_open(&d, md, key, key ? strlen(key) : 0),
+	    PF_OK);
+	pf_digest_add(&d, s, strlen(s) / 2);
+	pf_digest_add(&d, s + strlen(s) / 2, strlen(s) - strlen(s) / 2);
+	n = pf_digest_close(&d, out);
+	pf_hex(out, n, hex);
+}
+
+/* digest.c against published vectors (FIPS 180, RFC 4231, RFC 7914, RFC 8032). */
+static void
+test_digest(void **state)
+{
+	unsigned char	 q[32], r[32], sv[32], dk[64], msg = 0x72;
+	char		 hex[2 * PF_MD_MAX + 1];
+	struct pf_digest d;
+
+	(void)state;
+	digest_hex(PF_MD_SHA1, NULL, "abc", hex);
+	assert_string_equal(hex, "a9993e364706816aba3e25717850c26c9cd0d89d");
+	digest_hex(PF_MD_SHA512, NULL, "abc", hex);
+	assert_memory_equal(hex, "ddaf35a193617aba", 16);
+	/* RFC 4231 test case 2: HMAC-SHA-256, key "Jefe". */
+	digest_hex(PF_MD_SHA256, "Jefe", "what do ya want for nothing?", hex);
+	assert_string_equal(hex, "5bdcc146bf60754e6a042426089575c7"
+	    "5a003f089d2739839dec58b964ec3843");
+	assert_int_equal(pf_digest_open(&d, 1, NULL, 0), PF_ERR_INVALID);
+	assert_int_equal(pf_digest_close(&d, NULL), 0);
+	/* RFC 7914 section 11: PBKDF2-HMAC-SHA256, "passwd", "salt", c = 1. */
+	assert_int_equal(pf_pbkdf2_sha256("passwd", "salt", 4, 1, dk, 64),
+	    PF_OK);
+	pf_hex(dk, 64, hex);
+	assert_string_equal(hex, "55ac046e56e3089fec1691c22544b605"
+	    "f94185216dde0465e68b9d57c20dacbc49ca9cccf179b645991664b39d77ef31"
+	    "7c71b845b1e30bd509112041d3a19783");
+	/* RFC 8032 7.1 test 2: one byte, 0x72; then a bit flipped. */
+	unhex("3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c",
+	    q);
+	unhex("92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da",
+	    r);
+	unhex("085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00",
+	    sv);
+	assert_int_equal(pf_ed25519_verify(q, 32, &msg, 1, r, sv), PF_OK);
+	msg ^= 1;
+	assert_int_equal(pf_ed25519_verify(q, 32, &msg, 1, r, sv),
+	    PF_ERR_BADSIG);
 }
 
 static void
@@ -213,6 +281,7 @@ main(void)
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_sha256),
+		cmocka_unit_test(test_digest),
 		cmocka_unit_test(test_err),
 		cmocka_unit_test(test_conf),
 		cmocka_unit_test(test_reach_conf),
