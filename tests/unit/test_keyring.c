@@ -355,12 +355,25 @@ test_groups(void **state)
 	home_done(&h);
 }
 
+/* A detached signature by h's key over the file path, with gpg's opts. */
+static void
+detached(struct home *h, const char *path, const char *opts,
+    struct pf_buf *out)
+{
+	char sp[160];
+
+	snprintf(sp, sizeof(sp), "%s/detached.sig", h->dir);
+	assert_int_equal(sh(GPG " --homedir %s %s --output %s --detach-sign %s",
+	    h->dir, opts, sp, path), 0);
+	file_get(sp, out);
+}
+
 static void
 test_sign_verify(void **state)
 {
 	static const char data[] = "{\"id\":\"1764000000123-0000\"}\n";
 	struct home	a, b, s;
-	struct pf_buf	sig = { 0 }, ssig = { 0 }, inl = { 0 };
+	struct pf_buf	sig = { 0 }, ssig = { 0 }, inl = { 0 }, csig = { 0 };
 	char		dp[128], sp[128], ip[128];
 
 	(void)state;
@@ -391,6 +404,24 @@ test_sign_verify(void **state)
 	    sig.len, a.fpr), PF_ERR_BADSIG);
 	assert_int_equal(pf_envelope_verify_post(b.kr, data, strlen(data),
 	    sig.data, sig.len, b.fpr), PF_ERR_BADSIG);
+	/*
+	 * gpg's own signatures that are not ours to take: an unknown
+	 * critical notation, a text-mode (0x01) signature; both paths refuse
+	 * them, named.
+	 */
+	detached(&a, dp, "--sig-notation '!x@example.org=1'", &csig);
+	assert_int_equal(pf_envelope_verify_post(b.kr, data, strlen(data),
+	    csig.data, csig.len, a.fpr), PF_ERR_BADSIG);
+	assert_non_null(strstr(pf_errmsg(), "critical subpacket 20"));
+	pf_buf_reset(&csig);
+	detached(&a, dp, "--textmode", &csig);
+	assert_int_equal(pf_envelope_verify_post(b.kr, data, strlen(data),
+	    csig.data, csig.len, a.fpr), PF_ERR_BADSIG);
+	assert_non_null(strstr(pf_errmsg(), "not over binary data"));
+	assert_int_equal(pf_envelope_verify(b.kr, data, strlen(data),
+	    csig.data, csig.len, a.fpr), PF_ERR_BADSIG);
+	assert_non_null(strstr(pf_errmsg(), "not over binary data"));
+	pf_buf_free(&csig);
 	/* An inline signature passed as if detached. */
 	snprintf(ip, sizeof(ip), "%s/inline.asc", a.dir);
 	assert_int_equal(sh(GPG " --homedir %s --armor --output %s --sign %s",
