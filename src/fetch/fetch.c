@@ -295,12 +295,15 @@ job_step(struct job *j)
 		job_media(j, 1);
 		return;
 	}
-	if (j->phase == JOB_PROBE) {
+	if (fetch_retry(j))
+		/* The same step again, later: a new nonce, a new time. */
+		e = j->phase == JOB_PROBE ? job_start(j) : job_request(j);
+	else if (j->phase == JOB_PROBE) {
 		/* The ETag is stale: ask properly. */
 		j->phase = JOB_FEED;
 		e = job_request(j);
 	} else if (x->status != 200)
-		e = fetch_http_error(x);
+		e = fetch_http_error(j);
 	else if ((e = fetch_store_page(j, &more)) == PF_OK && !more) {
 		job_media(j, 1);
 		return;

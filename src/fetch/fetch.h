@@ -29,6 +29,8 @@ struct pf_keyring;
 #define PF_FETCH_MEDIA_MAX (16 * 1024 * 1024)	/* bytes of one attachment */
 #define PF_FETCH_MEDIA_RUN 16		/* attachments tried per friend and run */
 #define PF_FETCH_PAGES_RUN 100		/* feed pages per friend and run */
+#define PF_FETCH_RETRIES 3		/* 429/503 retries per friend and run */
+#define PF_FETCH_RETRY_MAX 30		/* seconds of Retry-After waited, at most */
 #define PF_FETCH_URL_MAX (PF_URL_MAX + 256)	/* a request URL */
 
 /*

@@ -45,6 +45,8 @@ struct job {
 	int			 blocked;	/* the friend's key is blocked: skip */
 	size_t			 nposts;
 	size_t			 npages;	/* feed pages this run */
+	int			 retries;	/* after a 429 or 503, this run */
+	int64_t			 not_before;	/* the next transfer's start */
 	/* attachments to fetch this run, and how that went */
 	struct pf_fetch_image	 media[PF_FETCH_MEDIA_RUN];
 	size_t			 nmedia;
@@ -71,7 +73,8 @@ enum pf_err	 fetch_send(struct job *, const void *body, size_t len,
 		    const char *etag, size_t max_body);
 void		 fetch_note(struct job *, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
-enum pf_err	 fetch_http_error(const struct pf_xfer *);
+enum pf_err	 fetch_http_error(const struct job *);
+int		 fetch_retry(struct job *);
 
 /* fetch_store.c */
 enum pf_err	 fetch_store_page(struct job *, int *more);

@@ -91,7 +91,8 @@ fetch_send(struct job *j, const void *body, size_t len, const char *etag,
 	    .body_len = len, .ctype = body != NULL ? PGP_TYPE : NULL,
 	    .from = body != NULL ? j->f->n->self : NULL,
 	    .etag = etag[0] != '\0' ? etag : NULL, .max_body = max_body,
-	    .arg = j };
+	    .not_before = j->not_before, .arg = j };
+	j->not_before = 0;
 	return pf_net_start(j->f->net, &j->x);
 }
 
@@ -152,10 +153,39 @@ fetch_open(struct job *j, size_t max, struct pf_buf *plain)
 	return PF_OK;
 }
 
-/* "HTTP 403: <detail>" from an error answer's JSON body, if it has one. */
-enum pf_err
-fetch_http_error(const struct pf_xfer *x)
+/*
+ * After a 429 (the friend's OpenPGP budget or its web server's limit) or a
+ * 503 (its key unavailable) with a Retry-After of at most
+ * PF_FETCH_RETRY_MAX seconds, and fewer than PF_FETCH_RETRIES retries so
+ * far: 1, the job's next transfer waits that long (doc/PROTOCOL.md,
+ * "Errors"); the caller sends it again, freshly sealed.  Else 0.
+ */
+int
+fetch_retry(struct job *j)
 {
+	const struct pf_xfer *x = &j->x;
+
+	if (x->err != PF_OK || (x->status != 429 && x->status != 503) ||
+	    x->retry_after < 0 || x->retry_after > PF_FETCH_RETRY_MAX ||
+	    j->retries >= PF_FETCH_RETRIES)
+		return 0;
+	j->retries++;
+	j->not_before = pf_now_ms() + 1000 * (x->retry_after > 0 ?
+	    x->retry_after : 1);
+	fetch_note(j, "HTTP %ld: retrying in %ld s (%d of %d)", x->status,
+	    x->retry_after > 0 ? x->retry_after : 1, j->retries,
+	    PF_FETCH_RETRIES);
+	return 1;
+}
+
+/*
+ * "HTTP 403: <detail>" from an error answer's JSON body, if it has one;
+ * the retries made before it, if any.
+ */
+enum pf_err
+fetch_http_error(const struct job *j)
+{
+	const struct pf_xfer	*x = &j->x;
 	struct json_object	*o = NULL;
 	const char		*d = "";
 	char			 clean[160];
@@ -167,6 +197,8 @@ fetch_http_error(const struct pf_xfer *x)
 	pf_log_sanitize(d, clean, sizeof(clean));
 	e = pf_err(PF_ERR_NETWORK, "HTTP %ld%s%s", x->status,
 	    clean[0] ? ": " : "", clean);
+	if (j->retries > 0)
+		e = pf_err_ctx(e, "after %d retries", j->retries);
 	json_object_put(o);
 	return e;
 }

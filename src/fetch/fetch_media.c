@@ -211,8 +211,10 @@ fetch_media_step(struct job *j, enum pf_err *err, char *why, size_t size)
 		    "declares: aborted", (long long)m->size);
 	else if (x->err != PF_OK)
 		e = pf_err(x->err, "%s", x->error);
+	else if (fetch_retry(j) && (e = media_send(j, m)) == PF_OK)
+		return 1;	/* the same attachment again, later */
 	else if (x->status != 200)
-		e = fetch_http_error(x);
+		e = fetch_http_error(j);
 	else if (m->pub)
 		e = media_keep(j, m, &x->resp);
 	else if ((e = fetch_open(j, (size_t)m->size, &plain)) == PF_OK)

@@ -172,7 +172,33 @@ on_body(char *p, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-/* Header callback: keep ETag and Content-Type (printable, bounded). */
+/*
+ * Retry-After as delta-seconds (RFC 9110 10.2.3) in [p, p + n), or -1 (an
+ * HTTP date, or anything else, is not waited for).
+ */
+static long
+retry_secs(const char *p, size_t n)
+{
+	size_t	k = 0;
+	long	v = 0;
+
+	while (k < n && (p[k] == ' ' || p[k] == '\t'))
+		k++;
+	if (k == n || p[k] < '0' || p[k] > '9')
+		return -1;
+	for (; k < n && p[k] >= '0' && p[k] <= '9'; k++)
+		if ((v = v * 10 + (p[k] - '0')) > 86400)
+			return -1;
+	while (k < n && (p[k] == ' ' || p[k] == '\t' || p[k] == '\r' ||
+	    p[k] == '\n'))
+		k++;
+	return k == n ? v : -1;
+}
+
+/*
+ * Header callback: keep ETag and Content-Type (printable, bounded) and
+ * Retry-After.
+ */
 static size_t
 on_header(char *p, size_t size, size_t nmemb, void *arg)
 {
@@ -181,6 +207,10 @@ on_header(char *p, size_t size, size_t nmemb, void *arg)
 	char		*dst = NULL;
 	size_t		 cap = 0;
 
+	if (n > 12 && strncasecmp(p, "Retry-After:", 12) == 0) {
+		x->retry_after = retry_secs(p + 12, n - 12);
+		return n;
+	}
 	if (n > 5 && strncasecmp(p, "ETag:", 5) == 0)
 		k = 5, dst = x->resp_etag, cap = sizeof(x->resp_etag);
 	else if (n > 13 && strncasecmp(p, "Content-Type:", 13) == 0)
@@ -332,8 +362,9 @@ pf_net_start(struct pf_net *n, struct pf_xfer *x)
 	x->err = PF_OK;
 	x->error[0] = x->resp_etag[0] = x->resp_ctype[0] = '\0';
 	x->status = 0;
+	x->retry_after = -1;
 	x->resp.limit = 0;
-	if (n->running < n->jobs)
+	if (n->running < n->jobs && x->not_before <= pf_now_ms())
 		return start_now(n, x);
 	if (n->nqueue == n->capqueue) {
 		n->capqueue = n->capqueue ? n->capqueue * 2 : 16;
@@ -372,15 +403,29 @@ finish(struct pf_net *n, struct pf_xfer *x, CURLcode c)
 	}
 }
 
-/* Move queued transfers into free slots; a failure to start ends one. */
+/*
+ * Move the queued transfers that are due into free slots, in order; a
+ * failure to start ends one.  *wait_ms: how long until the next queued
+ * one is due (at most 1000).
+ */
 static struct pf_xfer *
-fill_slots(struct pf_net *n)
+fill_slots(struct pf_net *n, int *wait_ms)
 {
-	struct pf_xfer *x;
+	struct pf_xfer	*x;
+	int64_t		 now = pf_now_ms();
+	size_t		 i = 0;
 
-	while (n->nqueue > 0 && n->running < n->jobs) {
-		x = n->queue[0];
-		memmove(n->queue, n->queue + 1, --n->nqueue * sizeof(*n->queue));
+	*wait_ms = 1000;
+	while (i < n->nqueue && n->running < n->jobs) {
+		x = n->queue[i];
+		if (x->not_before > now) {
+			if (x->not_before - now < *wait_ms)
+				*wait_ms = (int)(x->not_before - now);
+			i++;
+			continue;
+		}
+		memmove(n->queue + i, n->queue + i + 1, (--n->nqueue - i) *
+		    sizeof(*n->queue));
 		if (start_now(n, x) != PF_OK) {
 			x->err = PF_ERR_NETWORK;
 			snprintf(x->error, sizeof(x->error), "%s", pf_errmsg());
@@ -395,11 +440,11 @@ pf_net_wait(struct pf_net *n, struct pf_xfer **done)
 {
 	CURLMsg		*m;
 	CURLMcode	 mc;
-	int		 still, left;
+	int		 still, left, wait_ms;
 	void		*p;
 
 	for (;;) {
-		if ((*done = fill_slots(n)) != NULL)
+		if ((*done = fill_slots(n, &wait_ms)) != NULL)
 			return PF_OK;
 		if ((mc = curl_multi_perform(n->multi, &still)) != CURLM_OK)
 			break;
@@ -411,9 +456,11 @@ pf_net_wait(struct pf_net *n, struct pf_xfer **done)
 			finish(n, *done, m->data.result);
 			return PF_OK;
 		}
-		if (n->running == 0)
+		if (n->running == 0 && n->nqueue == 0)
 			return pf_err(PF_ERR_NOTFOUND, "no transfer running");
-		if ((mc = curl_multi_poll(n->multi, NULL, 0, 1000, NULL)) != CURLM_OK)
+		/* With nothing running, this sleeps until the next is due. */
+		if ((mc = curl_multi_poll(n->multi, NULL, 0, wait_ms,
+		    NULL)) != CURLM_OK)
 			break;
 	}
 	return pf_err(PF_ERR_NETWORK, "curl multi: %s", curl_multi_strerror(mc));

@@ -39,6 +39,7 @@ struct pf_xfer {
 	const char	*from;		/* Peerfeed-From, or NULL */
 	const char	*etag;		/* If-None-Match, or NULL */
 	size_t		 max_body;	/* cap for this body; 0: the engine's */
+	int64_t		 not_before;	/* pf_now_ms() to start at; 0: now */
 	void		*arg;		/* the caller's */
 	/* result */
 	enum pf_err	 err;		/* PF_OK, PF_ERR_NETWORK, PF_ERR_LIMIT */
@@ -47,6 +48,7 @@ struct pf_xfer {
 	struct pf_buf	 resp;		/* response body, at most max_body */
 	char		 resp_etag[PF_ETAG_MAX];	/* ETag header, "" if none */
 	char		 resp_ctype[128];	/* Content-Type header, "" if none */
+	long		 retry_after;	/* Retry-After in seconds, -1 if none */
 	void		*priv;		/* the transport's */
 };
 
@@ -56,13 +58,15 @@ struct pf_net;
 enum pf_err	 pf_net_open(const struct pf_net_limits *, int jobs, struct pf_net **);
 void		 pf_net_close(struct pf_net *);
 /*
- * Queue x (its result half is reset).  x must stay valid until
- * pf_net_wait() hands it back.
+ * Queue x (its result half is reset), to start when a slot is free and
+ * not before x->not_before.  x must stay valid until pf_net_wait() hands
+ * it back.
  */
 enum pf_err	 pf_net_start(struct pf_net *, struct pf_xfer *);
 /*
- * Run transfers until one is done and set *done to it.  PF_ERR_NOTFOUND
- * when nothing is queued or running.
+ * Run transfers until one is done and set *done to it, waiting for the
+ * ones queued for later.  PF_ERR_NOTFOUND when nothing is queued or
+ * running.
  */
 enum pf_err	 pf_net_wait(struct pf_net *, struct pf_xfer **done);
 /*
