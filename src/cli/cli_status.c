@@ -701,6 +701,12 @@ check_reach(struct doctor *d)
 		say(d, FAIL, "reach upnp: %s: run peerfeed reach and read what "
 		    "it says (its timer renews the mapping every 10 minutes)",
 		    why);
+	/* The pinhole, where reach opened one (a bonus: none is no fault). */
+	if (pf_reach_verify6(d->n, why, sizeof(why)) == PF_OK)
+		say(d, OK, "reach upnp6: %s", why);
+	else if (why[0] != '\0')
+		say(d, FAIL, "reach upnp6: %s: run peerfeed reach (its timer "
+		    "renews the pinhole every 10 minutes)", why);
 }
 
 int

@@ -399,3 +399,25 @@ pf_reach_verify(struct pf_node *n, char *why, size_t size)
 	    s.upnp_port, m.to_ip, m.to_port);
 	return PF_OK;
 }
+
+enum pf_err
+pf_reach_verify6(struct pf_node *n, char *why, size_t size)
+{
+	struct pf_reach_state	s;
+	enum pf_err		e;
+
+	why[0] = '\0';
+	if ((e = pf_reach_state_load(n->st, &s)) != PF_OK) {
+		snprintf(why, size, "%s", pf_errmsg());
+		return e;
+	}
+	if (s.pin_port == 0)
+		return PF_ERR_NOTFOUND;
+	if ((e = pf_upnp_pin_query(n->conf.upnp_url6, s.pin_id)) != PF_OK) {
+		snprintf(why, size, "%s", pf_errmsg());
+		return e == PF_ERR_NOTFOUND ? e : PF_ERR_NETWORK;
+	}
+	snprintf(why, size, "the router holds IPv6 pinhole %u to TCP port %u "
+	    "of [%s]", s.pin_id, s.pin_port, s.pin_addr);
+	return PF_OK;
+}

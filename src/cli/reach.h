@@ -68,6 +68,12 @@ enum pf_err	 pf_reach_run(struct pf_node *, struct pf_reach_result res[],
  * longer has it; other errors: reach.json or the router.
  */
 enum pf_err	 pf_reach_verify(struct pf_node *, char *why, size_t size);
+/*
+ * The same for the IPv6 pinhole reach.json holds: PF_OK if the router
+ * has it; PF_ERR_NOTFOUND if none is held (why "") or the router no
+ * longer has it.
+ */
+enum pf_err	 pf_reach_verify6(struct pf_node *, char *why, size_t size);
 /* True if the IPv4 address text a is a public unicast address. */
 int		 pf_reach_ip_public(const char *a, const char **range);
 /*
@@ -105,6 +111,8 @@ enum pf_err	 pf_upnp_pin(const char *root_url6, unsigned port,
 		    unsigned lease_s, struct pf_pinhole *ph);
 /* Remove pinhole id; PF_OK if the router has none by that id. */
 enum pf_err	 pf_upnp_unpin(const char *root_url6, unsigned id);
+/* PF_OK if the router holds pinhole id; PF_ERR_NOTFOUND if it has none. */
+enum pf_err	 pf_upnp_pin_query(const char *root_url6, unsigned id);
 
 /* reach_natpmp.c */
 /*

@@ -63,6 +63,13 @@ pf_upnp_unpin(const char *root_url6, unsigned id)
 	return no_upnp();
 }
 
+enum pf_err
+pf_upnp_pin_query(const char *root_url6, unsigned id)
+{
+	(void)root_url6; (void)id;
+	return no_upnp();
+}
+
 #else /* HAVE_UPNP */
 
 #include <miniupnpc/miniupnpc.h>
@@ -300,6 +307,35 @@ pf_upnp_unpin(const char *root_url6, unsigned id)
 	if (r != UPNPCOMMAND_SUCCESS && r != 704)
 		return pf_err(PF_ERR_NETWORK, "the router did not remove IPv6 "
 		    "pinhole %u (%d %s)", id, r, strupnperror(r));
+	return PF_OK;
+}
+
+enum pf_err
+pf_upnp_pin_query(const char *root_url6, unsigned id)
+{
+	struct igd	 g;
+	char		 uid[16];
+	int		 r, packets;
+	enum pf_err	 e;
+
+	/*
+	 * GetPinholePackets answers for an id the router holds (the count
+	 * itself is 0 with miniupnpd's nftables backend, which keeps none).
+	 */
+	if ((e = igd_open(root_url6, 1, &g)) != PF_OK)
+		return e;
+	snprintf(uid, sizeof(uid), "%u", id);
+	r = g.urls.controlURL_6FC == NULL ? UPNPCOMMAND_UNKNOWN_ERROR :
+	    UPNP_GetPinholePackets(g.urls.controlURL_6FC,
+	    g.data.IPv6FC.servicetype, uid, &packets);
+	FreeUPNPUrls(&g.urls);
+	/* 704 NoSuchEntry; Debian 12's miniupnpd 2.3.1 answers 402. */
+	if (r == 704 || r == 402)
+		return pf_err(PF_ERR_NOTFOUND, "the router has no IPv6 pinhole "
+		    "%u (its lease ran out, or the router restarted)", id);
+	if (r != UPNPCOMMAND_SUCCESS)
+		return pf_err(PF_ERR_NETWORK, "the router did not say whether "
+		    "it holds IPv6 pinhole %u (%d %s)", id, r, strupnperror(r));
 	return PF_OK;
 }
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# covers: src/cli/reach.c src/cli/reach_upnp.c src/cli/cli_reach.c src/lib/urls.c src/lib/conf.c
+# covers: src/cli/reach.c src/cli/reach_upnp.c src/cli/cli_reach.c src/cli/cli_status.c src/lib/urls.c src/lib/conf.c
 # t0723-reach-v6: the IPv6 pinhole of reach = upnp (issue 15).  The home
 # network of t0720 (lib_reach.sh) with IPv6 on its links: no NAT, the
 # router's firewall drops what comes in from the internet unless
@@ -10,7 +10,8 @@
 # ULAs) it opens one to a's web server port, gives http://[H6]:PORT/...,
 # keeps the pinhole id in reach.json, renews the same pinhole on the next
 # run; the friend f on the internet adds a by that URL and fetches a's
-# private post through the pinhole; removing upnp from reach removes it.
+# private post through the pinhole; doctor asks the router whether it
+# still holds it; removing upnp from reach removes it.
 # Needs root (namespaces, nftables).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_http.sh"
@@ -84,7 +85,32 @@ sed 's/^/#   /' "$T/reach.out"
     grep -qF "upnp6: $URL6 (UPnP-IGD: IPv6 pinhole $ID " "$T/reach.out"
 check "the next run renews the same pinhole (id $ID), opens no second one"
 
-# 5. upnp leaves reach: the pinhole goes.
+# 5. doctor asks the router for the pinhole; when the router loses it (a
+# restart), doctor fails, naming it, and the next reach opens a new one.
+in_home "$PEERFEED" -d "$T/a" doctor >"$T/doctor.out" 2>&1
+grep reach "$T/doctor.out" | sed 's/^/#   /'
+grep -qF "reach upnp6: the router holds IPv6 pinhole $ID to TCP port $PORT of [$H6]" \
+    "$T/doctor.out"
+check "doctor: the router holds the pinhole now"
+# The router restarts: miniupnpd stops, the firewall comes up empty.
+stop_upnpd
+in_router nft flush chain inet filter miniupnpd || exit 99
+upnpd igd yes yes || { cat "$T/igd.log"; exit 99; }
+in_home "$PEERFEED" -d "$T/a" doctor >"$T/doctor.out" 2>&1
+rc=$?
+grep reach "$T/doctor.out" | sed 's/^/#   /'
+desc="doctor: the router lost the pinhole: it fails (rc $rc) and says so"
+[ $rc -ne 0 ] && grep -q "reach upnp6: the router has no IPv6 pinhole $ID " \
+    "$T/doctor.out"
+check "$desc"
+reach
+sed 's/^/#   /' "$T/reach.out"
+ID=$(pin_id)
+[ -n "$ID" ] && [ "$(pinholes)" = 1 ] &&
+    grep -qF "upnp6: $URL6 (UPnP-IGD: IPv6 pinhole $ID " "$T/reach.out"
+check "the next reach opens a new pinhole (id $ID)"
+
+# 6. upnp leaves reach: the pinhole goes.
 set_conf reach ""
 reach && grep -q "^upnp6: no URL: not in reach: IPv6 pinhole $ID is removed" \
     "$T/reach.out" && [ "$(pinholes)" = 0 ] && [ ! -e "$T/a/reach.json" ]
