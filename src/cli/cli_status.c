@@ -7,8 +7,6 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
-#include <json-c/json.h>
-
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -609,7 +607,7 @@ info_fpr(const struct pf_buf *body, char fpr[PF_FPR_MAX])
 	    pf_json_get_str(doc, "fingerprint", 40, 64, &s) == PF_OK &&
 	    pf_fpr_normalize(s, fpr) == PF_OK)
 		rc = 0;
-	json_object_put(doc);
+	pf_json_free(doc);
 	return rc;
 }
 

@@ -193,6 +193,6 @@ pf_req_parse(const char *buf, size_t len, const struct pf_req_want *w,
 		goto out;
 	*out = r;
 out:
-	json_object_put(o);
+	pf_json_free(o);
 	return e;
 }

@@ -199,6 +199,6 @@ fetch_http_error(const struct job *j)
 	    clean[0] ? ": " : "", clean);
 	if (j->retries > 0)
 		e = pf_err_ctx(e, "after %d retries", j->retries);
-	json_object_put(o);
+	pf_json_free(o);
 	return e;
 }

@@ -156,7 +156,7 @@ check_post(struct json_object *v, size_t i, const struct pf_fetch_req *r,
 	enum pf_err	 e;
 
 	snprintf(what, sizeof(what), "posts[%zu]", i);
-	if (!json_object_is_type(v, json_type_object))
+	if (!pf_json_is_obj(v))
 		return pf_err(PF_ERR_INVALID, "%s: not an object", what);
 	if ((e = pf_json_only_members(v, post_members, what)) != PF_OK ||
 	    (e = need(pf_json_get_str(v, "id", 1, PF_ID_MAX - 1, &id),
@@ -170,8 +170,8 @@ check_post(struct json_object *v, size_t i, const struct pf_fetch_req *r,
 	if (!pf_id_valid(id))
 		return pf_err(PF_ERR_INVALID, "%s: id: not a post id", what);
 	snprintf(what, sizeof(what), "post %s", id);
-	fp->json_len = (size_t)json_object_get_string_len(
-	    json_object_object_get(v, "post"));
+	/* No NUL inside: pf_json_parse refuses it. */
+	fp->json_len = strlen(fp->json);
 	fp->sig = sig;
 	fp->sig_len = strlen(sig);
 	if (fp->json_len > PF_POST_MAX || fp->sig_len > PF_SIG_MAX)
@@ -256,13 +256,13 @@ pf_fetch_page_parse(const char *buf, size_t len, const struct pf_fetch_req *r,
 	    (e = need(pf_json_get_arr(o, "posts", 0, (size_t)r->limit, &posts),
 	    "response")) != PF_OK)
 		goto out;
-	pg.n = json_object_array_length(posts);
+	pg.n = pf_json_arr_len(posts);
 	if (pg.n > 0 && (pg.posts = calloc(pg.n, sizeof(*pg.posts))) == NULL) {
 		e = pf_err(PF_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	for (i = 0; i < pg.n && e == PF_OK; i++)
-		e = check_post(json_object_array_get_idx(posts, i), i, r,
+		e = check_post(pf_json_arr_at(posts, i), i, r,
 		    &pg.posts[i]);
 	if (e == PF_OK && pg.more && pg.n == 0)
 		e = pf_err(PF_ERR_INVALID, "response: more is true on an "
@@ -284,6 +284,6 @@ pf_fetch_page_free(struct pf_fetch_page *pg)
 	for (i = 0; i < pg->n && pg->posts != NULL; i++)
 		pf_post_free(pg->posts[i].post);
 	free(pg->posts);
-	json_object_put(pg->doc);
+	pf_json_free(pg->doc);
 	memset(pg, 0, sizeof(*pg));
 }

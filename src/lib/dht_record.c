@@ -91,9 +91,9 @@ parse_members(struct json_object *o, const char *expect, int64_t now_ms,
 	memcpy(rec->fpr, s, strlen(s) + 1);
 	if ((e = pf_json_get_arr(o, "urls", 1, PF_DHT_URLS_MAX, &urls)) != PF_OK)
 		return e;
-	rec->nurls = json_object_array_length(urls);
+	rec->nurls = pf_json_arr_len(urls);
 	for (i = 0; i < rec->nurls; i++) {
-		if ((e = pf_json_str(json_object_array_get_idx(urls, i), "urls",
+		if ((e = pf_json_str(pf_json_arr_at(urls, i), "urls",
 		    9, PF_URL_MAX - 1, &s)) != PF_OK)
 			return e;
 		if (!pf_friend_url_valid(s))
@@ -134,7 +134,7 @@ pf_dht_record_parse(const void *buf, size_t len, const char *expect,
 	if ((e = pf_json_parse(p, rec.json_len, 2, &o)) != PF_OK)
 		return e;
 	e = parse_members(o, expect, now_ms, &rec);
-	json_object_put(o);
+	pf_json_free(o);
 	if (e != PF_OK)
 		return e;
 	pf_sha256_hex(buf, len, rec.sha);
@@ -200,7 +200,7 @@ pf_dht_record_seen_load(struct pf_store *st, const char *fpr,
 out:
 	if (e != PF_OK)
 		memset(out, 0, sizeof(*out));
-	json_object_put(o);
+	pf_json_free(o);
 	pf_buf_free(&b);
 	return e;
 }

@@ -105,13 +105,13 @@ pf_friend_parse(const char *buf, size_t len, const char *fpr,
 	    (e = opt_str(o, "time", time, sizeof(time))) != PF_OK ||
 	    (e = check_values(&f, time)) != PF_OK)
 		goto out;
-	if (!json_object_object_get_ex(o, "url", NULL)) {
+	if (!pf_json_has(o, "url")) {
 		e = pf_err(PF_ERR_INVALID, "url: missing");
 		goto out;
 	}
 	*out = f;
 out:
-	json_object_put(o);
+	pf_json_free(o);
 	return e;
 }
 

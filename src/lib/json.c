@@ -582,6 +582,36 @@ pf_json_get_arr(struct json_object *obj, const char *name, size_t min,
 	return PF_OK;
 }
 
+void
+pf_json_free(struct json_object *o)
+{
+	json_object_put(o);
+}
+
+int
+pf_json_is_obj(struct json_object *v)
+{
+	return json_object_is_type(v, json_type_object);
+}
+
+int
+pf_json_has(struct json_object *o, const char *name)
+{
+	return json_object_object_get_ex(o, name, NULL);
+}
+
+size_t
+pf_json_arr_len(struct json_object *a)
+{
+	return json_object_array_length(a);
+}
+
+struct json_object *
+pf_json_arr_at(struct json_object *a, size_t i)
+{
+	return json_object_array_get_idx(a, i);
+}
+
 enum pf_err
 pf_json_only_members(struct json_object *o, const char *const *allowed,
     const char *what)

@@ -7,6 +7,11 @@
  *
  * Every error is PF_ERR_INVALID or PF_ERR_LIMIT with a pf_errmsg() that
  * names the rule ("json: duplicate key \"id\"", "ts: not an integer").
+ *
+ * json-c itself stays behind this header: a document is an opaque
+ * struct json_object, read with the functions below.  Only json.c and
+ * the post model (post.c, post_build.c), which builds documents, include
+ * <json-c/json.h>.
  */
 #ifndef PF_JSON_H
 #define PF_JSON_H
@@ -14,9 +19,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <json-c/json.h>
-
 #include "pf.h"
+
+struct json_object;
 
 /* Largest integer magnitude accepted: 2^53, exact in every JSON parser. */
 #define PF_JSON_INT_MAX	9007199254740992LL
@@ -30,7 +35,7 @@
  * key), a duplicate key in any object, NaN or Infinity, an integer beyond
  * +-2^53, a number that overflows a double, a top level that is not an
  * object.  On success *out is a new reference the caller releases with
- * json_object_put().
+ * pf_json_free().
  */
 enum pf_err	 pf_json_parse(const char *buf, size_t len, int max_depth,
 		    struct json_object **out);
@@ -75,6 +80,15 @@ enum pf_err	 pf_json_int(struct json_object *v, const char *name,
 		    int64_t min, int64_t max, int64_t *out);
 enum pf_err	 pf_json_num(struct json_object *v, const char *name,
 		    double min, double max, double *out);
+
+/* Release a parsed document (NULL is fine). */
+void		 pf_json_free(struct json_object *);
+/* True if v is an object; true if the object o has a member name. */
+int		 pf_json_is_obj(struct json_object *v);
+int		 pf_json_has(struct json_object *o, const char *name);
+/* The length of the array a, and its element i (borrowed from a). */
+size_t		 pf_json_arr_len(struct json_object *a);
+struct json_object *pf_json_arr_at(struct json_object *a, size_t i);
 
 /*
  * Every member of the object o must be named in allowed, a NULL-terminated

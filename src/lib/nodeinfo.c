@@ -4,8 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "net.h"
 #include "json.h"
 #include "log.h"
@@ -33,9 +31,9 @@ parse_urls(struct json_object *doc, struct pf_nodeinfo *out)
 	size_t			 i;
 
 	if (pf_json_get_arr(doc, "urls", 0, 64, &a) == PF_OK)
-		for (i = 0; i < json_object_array_length(a) &&
+		for (i = 0; i < pf_json_arr_len(a) &&
 		    out->nurls < PF_NODEINFO_URLS; i++)
-			if (pf_json_str(json_object_array_get_idx(a, i), "urls", 9,
+			if (pf_json_str(pf_json_arr_at(a, i), "urls", 9,
 			    PF_URL_MAX - 1, &s) == PF_OK && pf_friend_url_valid(s))
 				snprintf(out->urls[out->nurls++], PF_URL_MAX,
 				    "%s", s);
@@ -69,7 +67,7 @@ parse(const char *u, const struct pf_buf *body, struct pf_nodeinfo *out)
 			snprintf(out->url, sizeof(out->url), "%s", s);
 		parse_urls(doc, out);
 	}
-	json_object_put(doc);
+	pf_json_free(doc);
 	return e;
 }
 

@@ -6,8 +6,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <json-c/json.h>
-
 #include "conf.h"
 #include "json.h"
 #include "store.h"
@@ -150,8 +148,8 @@ parse_reach(struct json_object *o, struct pf_reach_state *s)
 	if ((e = pf_json_only_members(o, members, REACH_FILE)) != PF_OK ||
 	    (e = pf_json_get_arr(o, "urls", 0, PF_URLS_MAX, &a)) != PF_OK)
 		return e;
-	for (i = 0; i < json_object_array_length(a); i++) {
-		if ((e = pf_json_str(json_object_array_get_idx(a, i), "urls", 9,
+	for (i = 0; i < pf_json_arr_len(a); i++) {
+		if ((e = pf_json_str(pf_json_arr_at(a, i), "urls", 9,
 		    PF_URL_MAX - 1, &v)) != PF_OK)
 			return e;
 		if (!pf_friend_url_valid(v))
@@ -180,7 +178,7 @@ pf_reach_state_load(struct pf_store *st, struct pf_reach_state *out)
 		e = parse_reach(o, out);
 	if (e != PF_OK)
 		memset(out, 0, sizeof(*out));
-	json_object_put(o);
+	pf_json_free(o);
 	pf_buf_free(&b);
 	return e;
 }

@@ -24,6 +24,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	(void)pf_json_get_int(o, "i", -PF_JSON_INT_MAX, PF_JSON_INT_MAX, &n);
 	(void)pf_json_get_num(o, "n", -1e300, 1e300, &d);
 	(void)pf_json_get_arr(o, "a", 0, 16, &v);
-	json_object_put(o);
+	pf_json_free(o);
 	return 0;
 }

@@ -102,14 +102,14 @@ request_fields(void **s)
 	assert_int_equal(pf_json_get_int(o, "ts", 0, PF_JSON_INT_MAX, &n), PF_OK);
 	assert_int_equal(pf_json_get_str(o, "since", 0, 99, &str),
 	    PF_ERR_NOTFOUND);
-	json_object_put(o);
+	pf_json_free(o);
 	pf_buf_reset(&b);
 	snprintf(r.since, sizeof(r.since), "5.x\"y");	/* escaped, not injected */
 	assert_int_equal(pf_fetch_request(&r, &b), PF_OK);
 	assert_int_equal(pf_json_parse(b.data, b.len, 2, &o), PF_OK);
 	assert_int_equal(pf_json_get_str(o, "since", 0, 99, &str), PF_OK);
 	assert_string_equal(str, "5.x\"y");
-	json_object_put(o);
+	pf_json_free(o);
 	pf_buf_free(&b);
 }
 

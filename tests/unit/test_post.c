@@ -405,13 +405,13 @@ test_json_api(void **state)
 	assert_int_equal(pf_json_get_arr(o, "a", 1, 2, &v), PF_OK);
 	assert_int_equal(pf_json_get_arr(o, "a", 3, 4, &v), PF_ERR_INVALID);
 	assert_int_equal(pf_json_get_obj(o, "o", &v), PF_OK);
-	json_object_put(o);
+	pf_json_free(o);
 	assert_int_equal(pf_json_parse("{\"a\":[]}", 8, 1, &o), PF_ERR_LIMIT);
 	assert_int_equal(pf_json_parse("{\"a\":[]}", 8, 2, &o), PF_OK);
-	json_object_put(o);
+	pf_json_free(o);
 	assert_int_equal(pf_json_parse("{\"a\":\"\\\\u0000\"}", 15, 2, &o),
 	    PF_OK);	/* an escaped backslash, then "u0000": no NUL */
-	json_object_put(o);
+	pf_json_free(o);
 	assert_int_equal(pf_json_parse("{} {}", 5, 2, &o), PF_ERR_INVALID);
 	assert_int_equal(pf_utf8_len("a\xc3\xa9\xe2\x82\xac"), 3);
 }
