@@ -9,20 +9,23 @@
 COMPAT_TAG=v0.1.0
 COMPAT_COMMIT=5c169ff
 
+# The history is the checkout's the sources are in, or
+# PEERFEED_COMPAT_REPO's (tests/mutants/run sets it for its copy).
 # A tarball (make distcheck) has no history to build the old version from:
 # that is no missing component, so the test skips even when
 # PEERFEED_TEST_REQUIRE is set.
-if ! git -C "$top_srcdir" rev-parse --git-dir >/dev/null 2>&1; then
-	echo "SKIP: $top_srcdir is not a git checkout: $COMPAT_TAG is built from the repository's history"
+history=${PEERFEED_COMPAT_REPO:-$top_srcdir}
+if ! git -C "$history" rev-parse --git-dir >/dev/null 2>&1; then
+	echo "SKIP: $history is not a git checkout: $COMPAT_TAG is built from the repository's history"
 	exit 77
 fi
 need autoreconf make cc flock
 # The top of the checkout: the sources may be a copy inside it (tests/check
 # builds the sanitizer run in build-asan/tree), and git archive run in a
 # subdirectory would archive only that subdirectory.
-repo=$(git -C "$top_srcdir" rev-parse --show-toplevel)
-commit=$(git -C "$top_srcdir" rev-parse -q --verify "$COMPAT_TAG^{commit}" ||
-    git -C "$top_srcdir" rev-parse -q --verify "$COMPAT_COMMIT^{commit}") ||
+repo=$(git -C "$history" rev-parse --show-toplevel)
+commit=$(git -C "$history" rev-parse -q --verify "$COMPAT_TAG^{commit}" ||
+    git -C "$history" rev-parse -q --verify "$COMPAT_COMMIT^{commit}") ||
     skip "neither $COMPAT_TAG nor $COMPAT_COMMIT is in the history (a shallow clone?)"
 
 # build_old DIR: archive, configure and build the programs of $commit in DIR.
