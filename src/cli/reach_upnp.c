@@ -288,21 +288,42 @@ pf_upnp_pin(const char *root_url6, unsigned port, unsigned lease_s,
 	return e;
 }
 
-enum pf_err
-pf_upnp_unpin(const char *root_url6, unsigned id)
+/*
+ * On the router at root_url6, remove pinhole id (query 0) or ask whether
+ * it holds it (query 1); *r gets the router's answer.
+ */
+static enum pf_err
+pin_by_id(const char *root_url6, unsigned id, int query, int *r)
 {
 	struct igd	 g;
 	char		 uid[16];
-	int		 r;
+	int		 packets;
 	enum pf_err	 e;
 
 	if ((e = igd_open(root_url6, 1, &g)) != PF_OK)
 		return e;
 	snprintf(uid, sizeof(uid), "%u", id);
-	r = g.urls.controlURL_6FC == NULL ? UPNPCOMMAND_UNKNOWN_ERROR :
-	    UPNP_DeletePinhole(g.urls.controlURL_6FC,
-	    g.data.IPv6FC.servicetype, uid);
+	if (g.urls.controlURL_6FC == NULL)
+		*r = UPNPCOMMAND_UNKNOWN_ERROR;
+	else if (query)
+		/* The count itself is 0 with miniupnpd's nftables backend. */
+		*r = UPNP_GetPinholePackets(g.urls.controlURL_6FC,
+		    g.data.IPv6FC.servicetype, uid, &packets);
+	else
+		*r = UPNP_DeletePinhole(g.urls.controlURL_6FC,
+		    g.data.IPv6FC.servicetype, uid);
 	FreeUPNPUrls(&g.urls);
+	return PF_OK;
+}
+
+enum pf_err
+pf_upnp_unpin(const char *root_url6, unsigned id)
+{
+	int		r;
+	enum pf_err	e;
+
+	if ((e = pin_by_id(root_url6, id, 0, &r)) != PF_OK)
+		return e;
 	/* 704: the router has no such pinhole (its lease ran out). */
 	if (r != UPNPCOMMAND_SUCCESS && r != 704)
 		return pf_err(PF_ERR_NETWORK, "the router did not remove IPv6 "
@@ -313,22 +334,11 @@ pf_upnp_unpin(const char *root_url6, unsigned id)
 enum pf_err
 pf_upnp_pin_query(const char *root_url6, unsigned id)
 {
-	struct igd	 g;
-	char		 uid[16];
-	int		 r, packets;
-	enum pf_err	 e;
+	int		r;
+	enum pf_err	e;
 
-	/*
-	 * GetPinholePackets answers for an id the router holds (the count
-	 * itself is 0 with miniupnpd's nftables backend, which keeps none).
-	 */
-	if ((e = igd_open(root_url6, 1, &g)) != PF_OK)
+	if ((e = pin_by_id(root_url6, id, 1, &r)) != PF_OK)
 		return e;
-	snprintf(uid, sizeof(uid), "%u", id);
-	r = g.urls.controlURL_6FC == NULL ? UPNPCOMMAND_UNKNOWN_ERROR :
-	    UPNP_GetPinholePackets(g.urls.controlURL_6FC,
-	    g.data.IPv6FC.servicetype, uid, &packets);
-	FreeUPNPUrls(&g.urls);
 	/* 704 NoSuchEntry; Debian 12's miniupnpd 2.3.1 answers 402. */
 	if (r == 704 || r == 402)
 		return pf_err(PF_ERR_NOTFOUND, "the router has no IPv6 pinhole "

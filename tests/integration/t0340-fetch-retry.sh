@@ -26,12 +26,18 @@ feed_codes() {
 	    awk '{ print $9 }' | tr '\n' ' '
 }
 
+# spent_fetch MS: alice's budget spent until MS ms from now, then bob's
+# run; rc in $rc, its output in $T/f.out and $T/f.err.
+spent_fetch() {
+	MARK=$(($(wc -l <"$ACCESS") + 1))
+	echo "0 $(($(now_ms) + $1))" >"$T/a/pgp-budget"
+	fetch b >"$T/f.out" 2>"$T/f.err"
+	rc=$?
+	sed 's/^/#   /' "$T/f.out" "$T/f.err"
+}
+
 pf a post "first, while the budget is spent" >/dev/null || exit 99
-MARK=$(($(wc -l <"$ACCESS") + 1))
-echo "0 $(($(now_ms) + 2000))" >"$T/a/pgp-budget"
-fetch b >"$T/f.out" 2>"$T/f.err"
-rc=$?
-sed 's/^/#   /' "$T/f.out" "$T/f.err"
+spent_fetch 2000
 desc="bob's run while alice's budget is empty succeeds (rc $rc; alice answered: $(feed_codes))"
 [ $rc -eq 0 ] && echo "$(feed_codes)" | grep -Eqx '(429 )+200 ' 
 check "$desc"
@@ -42,11 +48,7 @@ grep -q "first, while the budget is spent" "$T/tl"
 check "the post arrives"
 
 pf a post "second, the budget stays spent" >/dev/null || exit 99
-MARK=$(($(wc -l <"$ACCESS") + 1))
-echo "0 $(($(now_ms) + 3600000))" >"$T/a/pgp-budget"
-fetch b >"$T/f.out" 2>"$T/f.err"
-rc=$?
-sed 's/^/#   /' "$T/f.out" "$T/f.err"
+spent_fetch 3600000
 codes=$(feed_codes)
 # The first answer is to the probe (bob holds an ETag from the first run),
 # an empty POST that never reaches the budget.
